@@ -1,0 +1,211 @@
+"""ZendeskStream: URL, auth, status handling and retries shared by every stream."""
+
+from __future__ import annotations
+
+import random
+import sys
+from functools import cached_property
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from singer_sdk import RESTStream
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from tap_zendesk import __version__
+from tap_zendesk.errors import (
+    CredentialsRejectedError,
+    InvalidCursorError,
+    RecordNotFoundError,
+    RetryAfterError,
+    StartTimeTooRecentError,
+    StreamUnavailableError,
+    describe,
+    error_code,
+    retry_after_seconds,
+)
+from tap_zendesk.payload import json_object
+from tap_zendesk.settings import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
+from tap_zendesk.timestamps import to_epoch
+
+if sys.version_info >= (3, 12):
+    from typing import override
+else:
+    from typing_extensions import override
+
+if TYPE_CHECKING:
+    from collections.abc import Generator, Iterable
+
+    import requests
+    from backoff.types import Details
+    from singer_sdk.authenticators import APIAuthenticatorBase
+    from singer_sdk.helpers.types import Context
+
+    from tap_zendesk.connection import ZendeskConnection
+    from tap_zendesk.tap import TapZendesk
+
+# Waits for retries Zendesk gave no `Retry-After` for: exponential from 1 s, capped.
+_FIRST_WAIT = 1.0
+_MAX_WAIT = 60.0
+# A 429 without `Retry-After`: wait out the rest of Zendesk's one-minute window.
+_RATE_LIMIT_FALLBACK_WAIT = 60.0
+
+
+class ZendeskStream(RESTStream[Any]):
+    """Base stream: every Zendesk request goes through here."""
+
+    #: The key of the records list in a response body (`tickets`, `users`, ...).
+    records_key: ClassVar[str]
+    #: A 403 means the account's plan lacks the feature: warn and emit nothing.
+    plan_gated: ClassVar[bool] = False
+
+    def __init__(self, tap: TapZendesk, **kwargs: Any) -> None:
+        self.connection: ZendeskConnection = tap.connection
+        super().__init__(tap, **kwargs)
+
+    @property
+    @override
+    def url_base(self) -> str:
+        return f"{self.connection.base_url}/api/v2"
+
+    @property
+    @override
+    def authenticator(self) -> APIAuthenticatorBase:
+        return self.connection.authenticator
+
+    @property
+    @override
+    def requests_session(self) -> requests.Session:
+        return self.connection.session
+
+    @property
+    @override
+    def http_headers(self) -> dict:
+        return {"Accept": "application/json"}
+
+    @cached_property
+    @override
+    def user_agent(self) -> str:
+        return self.config.get("user_agent") or f"tap-zendesk/{__version__}"
+
+    @property
+    @override
+    def timeout(self) -> int:
+        return int(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT)
+
+    @override
+    def compare_start_date(self, value: Any, start_date_value: str) -> Any:
+        """The later of a bookmark and `start_date`; bookmarks may be epoch integers."""
+        return value if to_epoch(value) >= to_epoch(start_date_value) else start_date_value
+
+    # Responses
+
+    @override
+    def validate_response(self, response: requests.Response) -> None:
+        """Sort a response into retry, skip, restart or fail (API reference §7)."""
+        status = response.status_code
+        if status in {HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE}:
+            raise RetryAfterError(describe(response), response, retry_after_seconds(response))
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(describe(response), response)
+        if status >= HTTPStatus.BAD_REQUEST:
+            raise self._client_error(response)
+        try:
+            body = json_object(response)
+        except ValueError as exc:
+            msg = f"{describe(response)}: the body is not valid JSON ({exc})"
+            raise RetriableAPIError(msg, response) from exc
+        if not isinstance(body.get(self.records_key), list):
+            msg = f"{describe(response)}: the body has no '{self.records_key}' list"
+            raise RetriableAPIError(msg, response)
+
+    def _client_error(self, response: requests.Response) -> FatalAPIError:
+        """The exception for a 4xx response."""
+        status = response.status_code
+        code = error_code(response).lower()
+        where = describe(response)
+        if status == HTTPStatus.UNAUTHORIZED:
+            return CredentialsRejectedError(
+                f"Zendesk rejected the credentials ({where}): check email and api_token, "
+                "or access_token, and that API access is enabled for the account"
+            )
+        if status == HTTPStatus.FORBIDDEN:
+            return StreamUnavailableError(f"no access to '{self.name}' ({where})")
+        if status == HTTPStatus.NOT_FOUND:
+            return RecordNotFoundError(where)
+        if "too recent" in code or "starttimetoorecent" in code:
+            return StartTimeTooRecentError(where)
+        if status == HTTPStatus.BAD_REQUEST and ("cursor" in code or "pagination" in code):
+            return InvalidCursorError(where)
+        return FatalAPIError(where)
+
+    @override
+    def response_error_message(self, response: requests.Response) -> str:
+        return describe(response)
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        for item in json_object(response)[self.records_key]:
+            if isinstance(item, dict):
+                yield item
+            else:
+                self.logger.warning(
+                    "Skipping a '%s' item that is a %s, not an object",
+                    self.records_key,
+                    type(item).__name__,
+                )
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        try:
+            yield from self.request_records(context)
+        except StreamUnavailableError as exc:
+            if not self.plan_gated:
+                raise
+            self.logger.warning("Skipping stream '%s': %s", self.name, exc)
+
+    # Retries
+
+    @override
+    def backoff_max_tries(self) -> int:
+        return int(self.config.get("max_retries", DEFAULT_MAX_RETRIES)) + 1
+
+    @override
+    def backoff_wait_generator(self) -> Generator[float, Any, None]:
+        """Wait exactly what Zendesk asks for in `Retry-After`; back off exponentially else.
+
+        The SDK's default ignores `Retry-After` (singer-sdk notes §7).
+        """
+        attempt = 0
+        exception = yield  # type: ignore[misc]  # backoff primes the generator with None
+        while True:
+            attempt += 1
+            exception = yield self.retry_wait(exception, attempt)
+
+    @staticmethod
+    def retry_wait(exception: Exception, attempt: int) -> float:
+        """Seconds to wait before retry number `attempt` after `exception`."""
+        if isinstance(exception, RetryAfterError):
+            if exception.retry_after is not None:
+                return exception.retry_after
+            if exception.response is not None and exception.response.status_code == 429:
+                return _RATE_LIMIT_FALLBACK_WAIT
+        wait = min(_FIRST_WAIT * 2 ** (attempt - 1), _MAX_WAIT)
+        return wait + random.uniform(0, wait / 4)  # noqa: S311 - jitter, not cryptography
+
+    @override
+    def backoff_jitter(self, value: float) -> float:
+        """No jitter on top: `retry_wait` adds its own, and never to a `Retry-After`."""
+        return value
+
+    @override
+    def backoff_handler(self, details: Details) -> None:
+        """Log each retry in one line, with a redacted reason."""
+        exc = details.get("exception")
+        reason = str(exc) if isinstance(exc, RetriableAPIError) else type(exc).__name__
+        self.logger.warning(
+            "Retrying %s in %.1f s (attempt %d failed: %s)",
+            self.name,
+            details.get("wait") or 0.0,
+            details.get("tries") or 0,
+            reason,
+        )

@@ -1,0 +1,60 @@
+"""What every stream shares: base URL, credentials, the request budget and one HTTP session."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from tap_zendesk.auth import build_authenticator
+from tap_zendesk.ratelimit import (
+    DEFAULT_EXPORT_REQUESTS_PER_MINUTE,
+    RateLimitedAdapter,
+    RateLimiter,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from singer_sdk.authenticators import APIAuthenticatorBase
+
+
+class ZendeskConnection:
+    """Built once per tap run from the validated config; streams borrow from it."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._config = config
+        self.base_url = config.get("api_url") or f"https://{config['subdomain']}.zendesk.com"
+
+    @cached_property
+    def authenticator(self) -> APIAuthenticatorBase:
+        """One authenticator for the run (an OAuth one must not be rebuilt per request)."""
+        return build_authenticator(self._config)
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        """The account-wide budget every stream draws on."""
+        return RateLimiter(
+            requests_per_minute=self._config.get("max_requests_per_minute"),
+            export_requests_per_minute=self._config.get(
+                "export_requests_per_minute", DEFAULT_EXPORT_REQUESTS_PER_MINUTE
+            ),
+        )
+
+    @cached_property
+    def session(self) -> requests.Session:
+        """One session for all streams: one connection pool, one rate limiter.
+
+        The SDK sends with `Session.send()`, which skips requests' merge of environment
+        settings, so `REQUESTS_CA_BUNDLE` / `CURL_CA_BUNDLE` and proxy variables would be
+        ignored (singer-sdk notes §11); they are applied to the session here instead.
+        """
+        session = requests.Session()
+        adapter = RateLimitedAdapter(self.rate_limiter)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        settings = session.merge_environment_settings(self.base_url, {}, None, None, None)
+        session.verify = settings["verify"]
+        session.proxies.update(settings["proxies"])
+        return session

@@ -1,0 +1,93 @@
+"""Zendesk error responses, classified by what the tap should do about them.
+
+Zendesk answers errors in at least five body shapes (a string, a string plus description, an
+object, an `errors` array, plain text; API reference §7), and bodies can carry customer data.
+Messages built here name the status, the path and Zendesk's error code only, never the query
+string, the body beyond a short code, or any header value.
+"""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+if TYPE_CHECKING:
+    import requests
+
+_CODE_LIMIT = 120
+
+
+class CredentialsRejectedError(FatalAPIError):
+    """401: Zendesk did not accept the configured credentials."""
+
+
+class StreamUnavailableError(FatalAPIError):
+    """403: the account's plan, role or token scope does not include this resource."""
+
+
+class RecordNotFoundError(FatalAPIError):
+    """404: the parent record is gone (a deleted ticket's comments, say)."""
+
+
+class InvalidCursorError(FatalAPIError):
+    """400 on a pagination or export cursor: expired or not understood."""
+
+
+class StartTimeTooRecentError(FatalAPIError):
+    """422 (or 400) on an export whose `start_time` is within the last minute."""
+
+
+class RetryAfterError(RetriableAPIError):
+    """429 or 503: retry after the number of seconds Zendesk asked for, if it did."""
+
+    def __init__(
+        self, message: str, response: requests.Response, retry_after: float | None
+    ) -> None:
+        super().__init__(message, response)
+        self.retry_after = retry_after
+
+
+def error_code(response: requests.Response) -> str:
+    """Zendesk's short error code and description from any of its body shapes."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        text = response.text.strip().splitlines()[0] if response.text.strip() else ""
+        return "" if text.startswith("<") else text[:_CODE_LIMIT]  # HTML gateway pages
+    parts: list[str] = []
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            parts += [str(error.get("title") or ""), str(error.get("message") or "")]
+        elif error is not None:
+            parts.append(str(error))
+        for key in ("description", "error_description"):
+            if isinstance(body.get(key), str):
+                parts.append(body[key])
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            parts += [str(errors[0].get("code") or ""), str(errors[0].get("title") or "")]
+    return ": ".join(p for p in parts if p)[:_CODE_LIMIT]
+
+
+def describe(response: requests.Response) -> str:
+    """One redacted line: status, reason, path without its query, and Zendesk's error code."""
+    path = urlsplit(response.url).path
+    code = error_code(response)
+    line = f"{response.status_code} {response.reason or HTTPStatus(response.status_code).phrase}"
+    line += f" for {path}"
+    return f"{line} ({code})" if code else line
+
+
+def retry_after_seconds(response: requests.Response) -> float | None:
+    """The `Retry-After` header in seconds, when it is a number Zendesk sent."""
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return max(seconds, 0.0)

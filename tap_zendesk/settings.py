@@ -1,0 +1,238 @@
+"""Settings: the config JSON schema, and the checks JSON schema cannot express.
+
+Setting names follow the existing Meltano Hub tap-zendesk variants (`subdomain`, `email`,
+`api_token`, `access_token`, `start_date`, `end_date`, `request_timeout`) so users can switch
+variants without renaming anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from singer_sdk import typing as th
+
+from tap_zendesk.ratelimit import DEFAULT_EXPORT_REQUESTS_PER_MINUTE
+from tap_zendesk.timestamps import parse_datetime
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+DEFAULT_REQUEST_TIMEOUT = 120
+DEFAULT_MAX_RETRIES = 8
+
+# One DNS label: letters, digits and inner hyphens, at most 63 characters.
+_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+# The credential sets that authenticate a request; exactly one must be complete.
+AUTH_METHODS: dict[str, tuple[str, ...]] = {
+    "API token": ("email", "api_token"),
+    "OAuth access token": ("access_token",),
+}
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "subdomain",
+        th.StringType,
+        required=True,
+        title="Subdomain",
+        description=(
+            "Your Zendesk subdomain: `acme` for https://acme.zendesk.com. "
+            "`acme.zendesk.com` and `https://acme.zendesk.com/` are accepted too."
+        ),
+        examples=["acme"],
+    ),
+    th.Property(
+        "email",
+        th.StringType,
+        title="Email",
+        description="Email of the Zendesk user the API token belongs to (API token auth).",
+        requires_properties=["api_token"],
+    ),
+    th.Property(
+        "api_token",
+        th.StringType,
+        secret=True,
+        title="API token",
+        description=(
+            "Zendesk API token, used with `email` (HTTP Basic `{email}/token:{api_token}`). "
+            "Zendesk is retiring API tokens; prefer OAuth."
+        ),
+        requires_properties=["email"],
+    ),
+    th.Property(
+        "access_token",
+        th.StringType,
+        secret=True,
+        title="OAuth access token",
+        description="OAuth access token, sent as `Authorization: Bearer`.",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description=(
+            "Earliest change to extract on the first run (ISO 8601). Later runs resume from "
+            "the state. Defaults to the beginning of the account."
+        ),
+    ),
+    th.Property(
+        "end_date",
+        th.DateTimeType,
+        title="End date",
+        description=(
+            "Optional upper bound (exclusive) for a bounded backfill: records changed at or "
+            "after it are not emitted and the bookmark never passes it."
+        ),
+    ),
+    th.Property(
+        "request_timeout",
+        th.IntegerType(minimum=1),
+        default=DEFAULT_REQUEST_TIMEOUT,
+        title="Request timeout",
+        description="Seconds to wait for Zendesk to answer one request before retrying it.",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType(minimum=0),
+        default=DEFAULT_MAX_RETRIES,
+        title="Maximum retries",
+        description=(
+            "How many times one request is retried after a 429, a 5xx, a timeout, a dropped "
+            "connection or a malformed body before the sync fails."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_minute",
+        th.IntegerType(minimum=1),
+        title="Maximum requests per minute",
+        description=(
+            "Account-wide request budget the tap keeps under (all streams together). Unset: "
+            "follow Zendesk's X-Rate-Limit-Remaining headers. Set it below your plan's limit "
+            "(200 to 2,500) to leave room for other API clients."
+        ),
+    ),
+    th.Property(
+        "export_requests_per_minute",
+        th.IntegerType(minimum=1),
+        default=DEFAULT_EXPORT_REQUESTS_PER_MINUTE,
+        title="Incremental export requests per minute",
+        description=(
+            "Budget for the incremental export endpoints: 10 per minute by default, 30 with "
+            "Zendesk's High Volume API add-on."
+        ),
+    ),
+    th.Property(
+        "user_agent",
+        th.StringType,
+        title="User agent",
+        description="User-Agent header for API requests. Defaults to `tap-zendesk/<version>`.",
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        title="API base URL",
+        description=(
+            "Override of the base URL (default `https://{subdomain}.zendesk.com`), for the "
+            "bundled sandbox or an HTTPS proxy. Plain http is accepted only for localhost."
+        ),
+    ),
+).to_dict()
+
+
+def normalise_subdomain(value: str) -> str:
+    """Return the bare subdomain label for `acme`, `acme.zendesk.com` or a full URL.
+
+    Raises:
+        ValueError: when what is left is not a single DNS label.
+    """
+    text = value.strip().lower()
+    if "://" in text:
+        text = urlsplit(text).netloc
+    text = text.rstrip("/")
+    text = text.removesuffix(".zendesk.com")
+    if not _DNS_LABEL.match(text):
+        msg = (
+            f"subdomain {value!r} is not a Zendesk subdomain: expected a single DNS label such "
+            "as 'acme' (letters, digits and hyphens), or 'acme.zendesk.com'"
+        )
+        raise ValueError(msg)
+    return text
+
+
+def validate_api_url(value: str) -> str:
+    """Return `value` without a trailing slash, refusing plain http to remote hosts.
+
+    Raises:
+        ValueError: when the URL is not http(s), or is plain http to a non-local host.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        msg = f"api_url {value!r} is not an http(s) URL"
+        raise ValueError(msg)
+    if parts.scheme == "http" and parts.hostname not in _LOCAL_HOSTS:
+        msg = (
+            f"api_url {value!r} uses plain http: credentials would cross the network "
+            "unencrypted. Use https (plain http is allowed only for localhost)"
+        )
+        raise ValueError(msg)
+    return value.strip().rstrip("/")
+
+
+def auth_method(config: Mapping[str, Any]) -> str | None:
+    """Name the one complete authentication method in `config`, if exactly one is."""
+    complete = [name for name, keys in AUTH_METHODS.items() if all(config.get(k) for k in keys)]
+    return complete[0] if len(complete) == 1 else None
+
+
+def auth_errors(config: Mapping[str, Any]) -> list[str]:
+    """Explain why `config` does not hold exactly one complete authentication method."""
+    complete = [name for name, keys in AUTH_METHODS.items() if all(config.get(k) for k in keys)]
+    if len(complete) == 1:
+        return []
+    if len(complete) > 1:
+        return [
+            "both API token (email + api_token) and OAuth (access_token) credentials are set: "
+            "keep exactly one"
+        ]
+    partial = [
+        f"{name} is missing {', '.join(k for k in keys if not config.get(k))}"
+        for name, keys in AUTH_METHODS.items()
+        if any(config.get(k) for k in keys)
+    ]
+    if partial:
+        return [f"incomplete credentials: {'; '.join(partial)}"]
+    return ["no credentials: set email and api_token, or access_token"]
+
+
+def check_config(config: dict[str, Any]) -> list[str]:
+    """Normalise `config` in place and return the errors JSON schema cannot express."""
+    errors: list[str] = []
+    if isinstance(config.get("subdomain"), str):
+        try:
+            config["subdomain"] = normalise_subdomain(config["subdomain"])
+        except ValueError as exc:
+            errors.append(str(exc))
+    if isinstance(config.get("api_url"), str):
+        try:
+            config["api_url"] = validate_api_url(config["api_url"])
+        except ValueError as exc:
+            errors.append(str(exc))
+    for key in ("start_date", "end_date"):
+        value = config.get(key)
+        if isinstance(value, str):
+            try:
+                parse_datetime(value)
+            except ValueError:
+                errors.append(f"{key} {value!r} is not an ISO 8601 date or date-time")
+    if (
+        not errors
+        and isinstance(config.get("start_date"), str)
+        and isinstance(config.get("end_date"), str)
+        and parse_datetime(config["end_date"]) <= parse_datetime(config["start_date"])
+    ):
+        errors.append("end_date must be later than start_date")
+    errors.extend(auth_errors(config))
+    return errors
