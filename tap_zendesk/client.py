@@ -6,7 +6,7 @@ import random
 import sys
 from functools import cached_property
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_zendesk.connection import ZendeskConnection
+    from tap_zendesk.sideloads import Sideloads
     from tap_zendesk.tap import TapZendesk
 
 # Waits for retries Zendesk gave no `Retry-After` for: exponential from 1 s, capped.
@@ -60,6 +61,7 @@ class ZendeskStream(RESTStream[Any]):
 
     def __init__(self, tap: TapZendesk, **kwargs: Any) -> None:
         self.connection: ZendeskConnection = tap.connection
+        self.sideloads: Sideloads = tap.sideloads
         super().__init__(tap, **kwargs)
 
     @property
@@ -156,12 +158,25 @@ class ZendeskStream(RESTStream[Any]):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        """Read the stream; end a failed run with one clear line instead of a traceback."""
         try:
-            yield from self.request_records(context)
+            yield from self.read_records(context)
         except StreamUnavailableError as exc:
             if not self.plan_gated:
-                raise
+                self._fail(exc)
             self.logger.warning("Skipping stream '%s': %s", self.name, exc)
+        except (FatalAPIError, RetriableAPIError) as exc:
+            self._fail(exc)
+
+    def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        """The stream's records; subclasses add restarts, filters and sideloads here."""
+        yield from self.request_records(context)
+
+    def _fail(self, exc: Exception) -> NoReturn:
+        # The SDK's handler would log the exception with its traceback; the message is
+        # already complete and redacted.
+        self.logger.error("Sync of '%s' failed: %s", self.name, exc)
+        raise SystemExit(1) from None
 
     # Retries
 

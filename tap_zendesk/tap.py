@@ -6,10 +6,11 @@ import sys
 from functools import cached_property
 
 from singer_sdk import Stream, Tap
-from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from singer_sdk.exceptions import ConfigValidationError
 
 from tap_zendesk.connection import ZendeskConnection
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
+from tap_zendesk.sideloads import Sideloads
 from tap_zendesk.streams import STREAM_TYPES
 
 if sys.version_info >= (3, 12):
@@ -29,6 +30,11 @@ class TapZendesk(Tap):
     def connection(self) -> ZendeskConnection:
         """Base URL, credentials, rate limiter and HTTP session shared by all streams."""
         return ZendeskConnection(self.config)
+
+    @cached_property
+    def sideloads(self) -> Sideloads:
+        """Records one stream reads on behalf of another (metric sets inside tickets)."""
+        return Sideloads()
 
     @override
     def discover_streams(self) -> list[Stream]:
@@ -53,15 +59,6 @@ class TapZendesk(Tap):
                 "Config validation failed", errors=errors, schema=self.config_jsonschema
             )
         return errors
-
-    @override
-    def sync_all(self) -> None:
-        """Sync, and end a failed run with one clear line instead of a traceback."""
-        try:
-            super().sync_all()
-        except (FatalAPIError, RetriableAPIError) as exc:
-            self.logger.error("Sync failed: %s", exc)  # noqa: TRY400 - the message says it all
-            raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

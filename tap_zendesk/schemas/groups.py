@@ -16,3 +16,17 @@ GROUP = th.PropertiesList(
     th.Property("is_public", th.BooleanType),
     *timestamps(),
 ).to_dict()
+
+GROUP_MEMBERSHIP = th.PropertiesList(
+    th.Property("id", ID, required=True),
+    th.Property("url", th.StringType),
+    th.Property("user_id", ID),
+    th.Property("group_id", ID),
+    th.Property("default", th.BooleanType),
+    th.Property("created_at", th.DateTimeType),
+    th.Property(
+        "updated_at",
+        th.DateTimeType,
+        description="Zendesk omits it on some memberships; the tap then fills in created_at.",
+    ),
+).to_dict()

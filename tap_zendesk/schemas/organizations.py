@@ -22,3 +22,14 @@ ORGANIZATION = th.PropertiesList(
     *timestamps(),
     th.Property("deleted_at", th.DateTimeType),
 ).to_dict()
+
+ORGANIZATION_MEMBERSHIP = th.PropertiesList(
+    th.Property("id", ID, required=True),
+    th.Property("url", th.StringType),
+    th.Property("user_id", ID),
+    th.Property("organization_id", ID),
+    th.Property("organization_name", th.StringType),
+    th.Property("default", th.BooleanType, description="Null, not false, when not default."),
+    th.Property("view_tickets", th.BooleanType),
+    *timestamps(),
+).to_dict()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from singer_sdk import typing as th
 
 from tap_zendesk.schemas.common import (
+    ATTACHMENT,
     CUSTOM_FIELDS,
     ID,
     ID_LIST,
+    METADATA,
     STRING_LIST,
     VIA,
     timestamps,
@@ -64,4 +66,52 @@ TICKET = th.PropertiesList(
     ),
     th.Property("encoded_id", th.StringType),
     th.Property("satisfaction_probability", th.DecimalType),
+).to_dict()
+
+_MINUTES = th.ObjectType(
+    th.Property("calendar", th.IntegerType),
+    th.Property("business", th.IntegerType),
+)
+
+TICKET_METRIC = th.PropertiesList(
+    th.Property("id", ID, required=True),
+    th.Property("ticket_id", ID),
+    th.Property("url", th.StringType),
+    *timestamps(),
+    th.Property("assigned_at", th.DateTimeType),
+    th.Property("initially_assigned_at", th.DateTimeType),
+    th.Property("assignee_updated_at", th.DateTimeType),
+    th.Property("requester_updated_at", th.DateTimeType),
+    th.Property("status_updated_at", th.DateTimeType),
+    th.Property("custom_status_updated_at", th.DateTimeType),
+    th.Property("latest_comment_added_at", th.DateTimeType),
+    th.Property("solved_at", th.DateTimeType),
+    th.Property("assignee_stations", th.IntegerType),
+    th.Property("group_stations", th.IntegerType),
+    th.Property("reopens", th.IntegerType),
+    th.Property("replies", th.IntegerType),
+    th.Property("reply_time_in_minutes", _MINUTES),
+    th.Property("reply_time_in_seconds", _MINUTES),
+    th.Property("first_resolution_time_in_minutes", _MINUTES),
+    th.Property("full_resolution_time_in_minutes", _MINUTES),
+    th.Property("agent_wait_time_in_minutes", _MINUTES),
+    th.Property("requester_wait_time_in_minutes", _MINUTES),
+    th.Property("on_hold_time_in_minutes", _MINUTES),
+).to_dict()
+
+TICKET_COMMENT = th.PropertiesList(
+    th.Property("id", ID, required=True),
+    th.Property("ticket_id", ID, required=True),
+    th.Property("audit_id", ID),
+    th.Property("type", th.StringType, description="Comment or VoiceComment."),
+    th.Property("author_id", ID),
+    th.Property("body", th.StringType),
+    th.Property("html_body", th.StringType),
+    th.Property("plain_body", th.StringType),
+    th.Property("public", th.BooleanType),
+    th.Property("attachments", th.ArrayType(ATTACHMENT)),
+    th.Property("via", VIA),
+    th.Property("metadata", METADATA),
+    th.Property("data", th.ObjectType(additional_properties=True), description="Voice only."),
+    th.Property("created_at", th.DateTimeType),
 ).to_dict()

@@ -84,6 +84,8 @@ class CursorListStream(_BoundedStream):
     page_size: ClassVar[int] = 100
     #: Extra query parameters of the first request; `links.next` carries them on.
     list_params: ClassVar[dict[str, Any]] = {}
+    #: The endpoint filters on `start_time` server-side (inclusive, epoch seconds).
+    filter_by_start_time: ClassVar[bool] = False
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator:
@@ -98,15 +100,18 @@ class CursorListStream(_BoundedStream):
             request.params = {}
         else:
             request.params = {"page[size]": self.page_size, **self.list_params}
+            if self.filter_by_start_time:
+                # Inclusive: the bookmarked second comes again and post_process drops it.
+                request.params["start_time"] = max(self._emit_after, 0)
         return request
 
     @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+    def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         bookmark = self.bookmark_epoch(context)
         # A bookmark is exclusive (that second was read); start_date is inclusive.
         self._emit_after = bookmark if bookmark is not None else self.start_date_epoch() - 1
         self._emit_before = self.end_date_epoch()
-        yield from super().get_records(context)
+        yield from super().read_records(context)
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
@@ -135,13 +140,30 @@ class CursorListStream(_BoundedStream):
         return self._signpost
 
 
+class MembershipsStream(CursorListStream):
+    """A membership list: like any cursor list, but `updated_at` is sometimes missing.
+
+    Zendesk omits `updated_at` on some memberships (API reference §8.12). Such a row has
+    not changed since it was created, so `created_at` stands in for it: the row is emitted
+    once, not on every run.
+    """
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        if row.get("updated_at") is None:
+            row["updated_at"] = row.get("created_at")
+        return super().post_process(row, context)
+
+
 class _ExportStream(_BoundedStream):
     """What both incremental export styles share.
 
     - `start_time` comes from the bookmark or `start_date`, and is never newer than
       now - 61 s (Zendesk answers 422 within the last minute, API reference §4.2).
-    - After every page the exact resume point (`resume_key` in the stream's state) is
-      checkpointed in a STATE message, so a crash re-reads at most one page.
+    - After every page the exact resume point (`resume_key`) and the export position it
+      stands for (`export_position`, epoch seconds) are checkpointed in the state of every
+      stream that emits the export's records (itself and selected sideloaded children), and
+      a STATE message is written: a crash re-reads at most one page.
     - A rejected cursor restarts from the bookmark; a too-recent `start_time` means no news.
     """
 
@@ -156,25 +178,43 @@ class _ExportStream(_BoundedStream):
         """Query parameters sent with every request of the export (`include`, ...)."""
         return {}
 
-    def export_start_time(self, context: Context | None) -> int:
-        """`start_time` for a first request: the later of the bookmark and `start_date`."""
-        bookmark = self.bookmark_epoch(context)
-        start = max(self.start_date_epoch(), bookmark if bookmark is not None else 0)
+    def export_consumers(self) -> list[ZendeskStream]:
+        """The selected streams whose records come from this export."""
+        children = [c for c in self.child_streams if isinstance(c, SideloadedStream)]
+        return [s for s in (self, *children) if s.selected]
+
+    def consumer_position(self, consumer: ZendeskStream) -> int | None:
+        """How far `consumer` has read this export, in epoch seconds (None: not at all)."""
+        position = consumer.stream_state.get("export_position")
+        if isinstance(position, int) and not isinstance(position, bool):
+            return position
+        return self.bookmark_epoch(None) if consumer is self else None
+
+    def export_start_time(self, context: Context | None) -> int:  # noqa: ARG002
+        """`start_time` for a first request: where the least advanced consumer stands.
+
+        Never before `start_date`, never within the last minute.
+        """
+        positions = [self.consumer_position(c) for c in self.export_consumers()]
+        known = [p for p in positions if p is not None]
+        start = min(known) if known and len(known) == len(positions) else 0
+        start = max(start, self.start_date_epoch())
         return max(0, min(start, latest_export_start()))
 
-    def saved_resume_point(self, context: Context | None) -> Any:
-        """The resume point checkpointed by an earlier run, when it is still usable."""
-        state = self.get_context_state(context)
-        value = state.get(self.resume_key)
-        if value is None:
-            return None
-        bookmark = self.bookmark_epoch(context)
-        if bookmark is None or bookmark < self.start_date_epoch():
-            # No bookmark to trust, or start_date was moved past it: start_date wins.
+    def saved_resume_point(self, context: Context | None) -> Any:  # noqa: ARG002
+        """The resume point every consumer agrees on, when it can still be trusted."""
+        consumers = self.export_consumers()
+        points = {repr(c.stream_state.get(self.resume_key)) for c in consumers}
+        if len(points) != 1:
+            return None  # consumers stand at different points: restart from the earliest
+        value = consumers[0].stream_state.get(self.resume_key)
+        positions = [self.consumer_position(c) for c in consumers]
+        if value is None or any(p is None or p < self.start_date_epoch() for p in positions):
+            # No position to trust, or start_date was moved past it: start_date wins.
             return None
         return value
 
-    def checkpoint(self, context: Context | None, resume_point: Any) -> None:
+    def checkpoint(self, resume_point: Any) -> None:
         """Save the resume point and emit STATE, after a page's records were written.
 
         The SDK writes STATE only every 10,000 records; it offers no public call to
@@ -183,20 +223,25 @@ class _ExportStream(_BoundedStream):
         if self.end_date_epoch() is not None:
             # A bounded backfill stops mid-export: only the bookmark may be trusted later.
             return
-        self.get_context_state(context)[self.resume_key] = resume_point
+        for consumer in self.export_consumers():
+            consumer.stream_state[self.resume_key] = resume_point
+            if self._page_position is not None:
+                consumer.stream_state["export_position"] = self._page_position
         self._write_state_message()
 
-    def forget_resume_point(self, context: Context | None) -> None:
+    def forget_resume_point(self) -> None:
         """Drop a resume point Zendesk no longer accepts."""
-        self.get_context_state(context).pop(self.resume_key, None)
+        for consumer in self.export_consumers():
+            consumer.stream_state.pop(self.resume_key, None)
 
     @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+    def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         self._emit_before = self.end_date_epoch()
         self._reached_end_date = False
+        self._page_position: int | None = None
         for restart in range(_MAX_CURSOR_RESTARTS + 1):
             try:
-                yield from super().get_records(context)
+                yield from super().read_records(context)
             except StartTimeTooRecentError:
                 self.logger.info("'%s': nothing older than a minute has changed", self.name)
             except InvalidCursorError as exc:
@@ -208,9 +253,18 @@ class _ExportStream(_BoundedStream):
                     self.name,
                     exc,
                 )
-                self.forget_resume_point(context)
+                self.forget_resume_point()
                 continue
             return
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        last = None
+        for row in super().parse_response(response):
+            last = row
+            yield row
+        if last is not None and (position := self.row_epoch(last)) is not None:
+            self._page_position = position
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
@@ -221,11 +275,8 @@ class _ExportStream(_BoundedStream):
                 return None
         return row
 
-    def _paginator_options(self, context: Context | None) -> dict[str, Any]:
-        return {
-            "on_page": lambda point: self.checkpoint(context, point),
-            "stop": lambda: self._reached_end_date,
-        }
+    def _paginator_options(self) -> dict[str, Any]:
+        return {"on_page": self.checkpoint, "stop": lambda: self._reached_end_date}
 
 
 class CursorExportStream(_ExportStream):
@@ -240,7 +291,7 @@ class CursorExportStream(_ExportStream):
         if cursor is not None and not isinstance(cursor, str):
             self.logger.warning("Ignoring a malformed saved cursor for '%s'", self.name)
             cursor = None
-        return ExportCursorPaginator(cursor, **self._paginator_options(context))
+        return ExportCursorPaginator(cursor, **self._paginator_options())
 
     @override
     def get_http_request(self, *, page: PageContext) -> HTTPRequest:
@@ -272,7 +323,7 @@ class TimeExportStream(_ExportStream):
                 self.logger.warning("Ignoring a malformed saved start_time for '%s'", self.name)
             start = self.export_start_time(context)
         self._previous_page: set[tuple[Any, Any]] = set()
-        return TimeExportPaginator(start, **self._paginator_options(context))
+        return TimeExportPaginator(start, **self._paginator_options())
 
     @override
     def get_http_request(self, *, page: PageContext) -> HTTPRequest:
@@ -293,3 +344,22 @@ class TimeExportStream(_ExportStream):
             if key not in self._previous_page:
                 yield row
         self._previous_page = page
+
+
+class SideloadedStream(ZendeskStream):
+    """Records that arrive inside the parent's responses (`include=`): no request of its own.
+
+    The parent leaves each page's sideloaded records in `sideloads` and yields one child
+    context per page, so the SDK syncs this stream once per parent page rather than once
+    per parent record. One bookmark for the stream, not one per page.
+    """
+
+    state_partitioning_keys: ClassVar[list[str]] = []  # type: ignore[misc]
+
+    @override
+    def get_new_paginator(self) -> BaseAPIPaginator | None:
+        return None
+
+    @override
+    def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        yield from self.sideloads.take(self.name)

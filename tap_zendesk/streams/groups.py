@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tap_zendesk.schemas.groups import GROUP
-from tap_zendesk.streams.base import CursorListStream
+from tap_zendesk.schemas.groups import GROUP, GROUP_MEMBERSHIP
+from tap_zendesk.streams.base import CursorListStream, MembershipsStream
 
 
 class GroupsStream(CursorListStream):
@@ -17,3 +17,18 @@ class GroupsStream(CursorListStream):
     schema = GROUP
     # Zendesk hides deleted groups by default; a warehouse needs to see the deletion.
     list_params = {"exclude_deleted": "false"}  # noqa: RUF012
+
+
+class GroupMembershipsStream(MembershipsStream):
+    """Which agents are in which groups, from the account-wide list.
+
+    One request per 100 memberships, where `/groups/{id}/memberships` costs at least one per
+    group (README: "Requests per stream").
+    """
+
+    name = "group_memberships"
+    path = "/group_memberships.json"
+    records_key = "group_memberships"
+    primary_keys = ("id",)
+    replication_key = "updated_at"
+    schema = GROUP_MEMBERSHIP

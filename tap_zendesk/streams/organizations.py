@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tap_zendesk.schemas.organizations import ORGANIZATION
-from tap_zendesk.streams.base import TimeExportStream
+from tap_zendesk.schemas.organizations import ORGANIZATION, ORGANIZATION_MEMBERSHIP
+from tap_zendesk.streams.base import MembershipsStream, TimeExportStream
 
 
 class OrganizationsStream(TimeExportStream):
@@ -15,3 +15,14 @@ class OrganizationsStream(TimeExportStream):
     primary_keys = ("id",)
     replication_key = "updated_at"
     schema = ORGANIZATION
+
+
+class OrganizationMembershipsStream(MembershipsStream):
+    """Which users belong to which organizations, from the account-wide list."""
+
+    name = "organization_memberships"
+    path = "/organization_memberships.json"
+    records_key = "organization_memberships"
+    primary_keys = ("id",)
+    replication_key = "updated_at"
+    schema = ORGANIZATION_MEMBERSHIP
