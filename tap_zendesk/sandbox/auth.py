@@ -1,0 +1,49 @@
+"""Sandbox credentials and the check of an ``Authorization`` header (reference §2)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import hmac
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The credentials the sandbox accepts; sandbox-only fakes, safe to print."""
+
+    email: str = "sandbox@example.com"
+    api_token: str = "sandbox-api-token"  # noqa: S105 - a fixed fake for the local sandbox
+    access_token: str = "sandbox-access-token"  # noqa: S105 - a fixed fake for the local sandbox
+
+
+class AuthResult(enum.Enum):
+    """Outcome of checking an ``Authorization`` header."""
+
+    OK = "ok"
+    MISSING = "missing"
+    BAD_BASIC = "bad_basic"
+    BAD_BEARER = "bad_bearer"
+
+
+def check_authorization(header: str | None, credentials: Credentials) -> AuthResult:
+    """Check ``Basic base64("{email}/token:{api_token}")`` or ``Bearer {access_token}``."""
+    if not header:
+        return AuthResult.MISSING
+    scheme, _, value = header.strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer":
+        return AuthResult.OK if _same(value, credentials.access_token) else AuthResult.BAD_BEARER
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return AuthResult.BAD_BASIC
+        expected = f"{credentials.email}/token:{credentials.api_token}"
+        return AuthResult.OK if _same(decoded, expected) else AuthResult.BAD_BASIC
+    return AuthResult.BAD_BASIC
+
+
+def _same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
