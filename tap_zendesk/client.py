@@ -7,11 +7,15 @@ import sys
 from functools import cached_property
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from urllib.parse import urlsplit
 
+import backoff
+import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_zendesk import __version__
+from tap_zendesk.auth import HostBoundAuthenticator, ZendeskOAuthAuthenticator
 from tap_zendesk.errors import (
     CredentialsRejectedError,
     InvalidCursorError,
@@ -35,10 +39,8 @@ else:
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterable
 
-    import requests
     from backoff.types import Details
-    from singer_sdk.authenticators import APIAuthenticatorBase
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Context, RequestFunc
 
     from tap_zendesk.connection import ZendeskConnection
     from tap_zendesk.sideloads import Sideloads
@@ -71,7 +73,7 @@ class ZendeskStream(RESTStream[Any]):
 
     @property
     @override
-    def authenticator(self) -> APIAuthenticatorBase:
+    def authenticator(self) -> HostBoundAuthenticator:
         return self.connection.authenticator
 
     @property
@@ -109,6 +111,9 @@ class ZendeskStream(RESTStream[Any]):
             raise RetryAfterError(describe(response), response, retry_after_seconds(response))
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(describe(response), response)
+        if status == HTTPStatus.UNAUTHORIZED and self._renew_token():
+            msg = f"{describe(response)}: the OAuth access token was rejected; renewing it"
+            raise RetriableAPIError(msg, response)
         if status >= HTTPStatus.BAD_REQUEST:
             raise self._client_error(response)
         try:
@@ -119,6 +124,11 @@ class ZendeskStream(RESTStream[Any]):
         if not isinstance(body.get(self.records_key), list):
             msg = f"{describe(response)}: the body has no '{self.records_key}' list"
             raise RetriableAPIError(msg, response)
+
+    def _renew_token(self) -> bool:
+        """After a 401, renew an OAuth token that may have expired early (once per token)."""
+        inner = self.connection.authenticator.inner
+        return isinstance(inner, ZendeskOAuthAuthenticator) and inner.renew_after_rejection()
 
     def _client_error(self, response: requests.Response) -> FatalAPIError:
         """The exception for a 4xx response."""
@@ -133,7 +143,7 @@ class ZendeskStream(RESTStream[Any]):
         if status == HTTPStatus.FORBIDDEN:
             return StreamUnavailableError(f"no access to '{self.name}' ({where})")
         if status == HTTPStatus.NOT_FOUND:
-            return RecordNotFoundError(where)
+            return RecordNotFoundError(where, path=urlsplit(response.url).path)
         if "too recent" in code or "starttimetoorecent" in code:
             return StartTimeTooRecentError(where)
         if status == HTTPStatus.BAD_REQUEST and ("cursor" in code or "pagination" in code):
@@ -165,6 +175,11 @@ class ZendeskStream(RESTStream[Any]):
             if not self.plan_gated:
                 self._fail(exc)
             self.logger.warning("Skipping stream '%s': %s", self.name, exc)
+        except RecordNotFoundError as exc:
+            if context is None:
+                self._fail(exc)
+            # A per-parent endpoint (a ticket's comments, say) of a parent deleted since.
+            self.logger.warning("Skipping %s: the parent is gone", exc.path)
         except (FatalAPIError, RetriableAPIError) as exc:
             self._fail(exc)
 
@@ -179,6 +194,30 @@ class ZendeskStream(RESTStream[Any]):
         raise SystemExit(1) from None
 
     # Retries
+
+    @override
+    def request_decorator(self, func: RequestFunc) -> RequestFunc:
+        """The SDK's retry policy, except that TLS failures are not retried.
+
+        A certificate that does not verify will not verify on the next try either; the SDK
+        retries it as a connection error, which only delays the clear error.
+        """
+        return backoff.on_exception(
+            self.backoff_wait_generator,
+            (
+                ConnectionResetError,
+                RetriableAPIError,
+                requests.exceptions.Timeout,
+                requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ),
+            max_tries=self.backoff_max_tries,
+            on_backoff=self.backoff_handler,
+            giveup=lambda exc: isinstance(exc, requests.exceptions.SSLError),
+            jitter=self.backoff_jitter,
+            logger=self.logger,
+        )(func)
 
     @override
     def backoff_max_tries(self) -> int:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from tap_zendesk.auth import build_authenticator
+from tap_zendesk.auth import HostBoundAuthenticator, build_authenticator
 from tap_zendesk.ratelimit import (
     DEFAULT_EXPORT_REQUESTS_PER_MINUTE,
     RateLimitedAdapter,
@@ -16,8 +16,6 @@ from tap_zendesk.ratelimit import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from singer_sdk.authenticators import APIAuthenticatorBase
 
 
 class ZendeskConnection:
@@ -28,9 +26,9 @@ class ZendeskConnection:
         self.base_url = config.get("api_url") or f"https://{config['subdomain']}.zendesk.com"
 
     @cached_property
-    def authenticator(self) -> APIAuthenticatorBase:
+    def authenticator(self) -> HostBoundAuthenticator:
         """One authenticator for the run (an OAuth one must not be rebuilt per request)."""
-        return build_authenticator(self._config)
+        return build_authenticator(self._config, self.base_url, verify=self.session.verify)
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:

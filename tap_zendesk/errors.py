@@ -32,6 +32,10 @@ class StreamUnavailableError(FatalAPIError):
 class RecordNotFoundError(FatalAPIError):
     """404: the parent record is gone (a deleted ticket's comments, say)."""
 
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
 
 class InvalidCursorError(FatalAPIError):
     """400 on a pagination or export cursor: expired or not understood."""

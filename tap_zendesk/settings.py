@@ -26,10 +26,13 @@ DEFAULT_MAX_RETRIES = 8
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
-# The credential sets that authenticate a request; exactly one must be complete.
-AUTH_METHODS: dict[str, tuple[str, ...]] = {
-    "API token": ("email", "api_token"),
-    "OAuth access token": ("access_token",),
+# The credential sets that authenticate a request: each is recognised by its marker setting
+# and needs its required settings. Exactly one may be given.
+AUTH_METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "API token": ("api_token", ("email", "api_token")),
+    "OAuth access token": ("access_token", ("access_token",)),
+    "OAuth refresh token": ("refresh_token", ("refresh_token", "client_id", "oauth_token_file")),
+    "OAuth client credentials": ("client_secret", ("client_id", "client_secret")),
 }
 
 CONFIG_SCHEMA = th.PropertiesList(
@@ -68,6 +71,41 @@ CONFIG_SCHEMA = th.PropertiesList(
         secret=True,
         title="OAuth access token",
         description="OAuth access token, sent as `Authorization: Bearer`.",
+    ),
+    th.Property(
+        "client_id",
+        th.StringType,
+        title="OAuth client ID",
+        description=(
+            "OAuth client (Admin Center > Apps and integrations > APIs > OAuth Clients): with "
+            "`client_secret` for the client-credentials grant, or with `refresh_token`."
+        ),
+    ),
+    th.Property(
+        "client_secret",
+        th.StringType,
+        secret=True,
+        title="OAuth client secret",
+        description="Secret of the OAuth client (`client_id`).",
+    ),
+    th.Property(
+        "refresh_token",
+        th.StringType,
+        secret=True,
+        title="OAuth refresh token",
+        description=(
+            "OAuth refresh token. Zendesk rotates it on every use, so the tap saves the new "
+            "one in `oauth_token_file` and reads it from there on later runs."
+        ),
+    ),
+    th.Property(
+        "oauth_token_file",
+        th.StringType,
+        title="OAuth token file",
+        description=(
+            "Where the rotated refresh token (and the current access token) are kept between "
+            "runs, written atomically with mode 0600. Required with `refresh_token`."
+        ),
     ),
     th.Property(
         "start_date",
@@ -181,30 +219,28 @@ def validate_api_url(value: str) -> str:
     return value.strip().rstrip("/")
 
 
-def auth_method(config: Mapping[str, Any]) -> str | None:
-    """Name the one complete authentication method in `config`, if exactly one is."""
-    complete = [name for name, keys in AUTH_METHODS.items() if all(config.get(k) for k in keys)]
-    return complete[0] if len(complete) == 1 else None
-
-
 def auth_errors(config: Mapping[str, Any]) -> list[str]:
-    """Explain why `config` does not hold exactly one complete authentication method."""
-    complete = [name for name, keys in AUTH_METHODS.items() if all(config.get(k) for k in keys)]
-    if len(complete) == 1:
-        return []
-    if len(complete) > 1:
+    """Explain why `config` does not hold exactly one complete set of credentials."""
+    given = [name for name, (marker, _) in AUTH_METHODS.items() if config.get(marker)]
+    if config.get("refresh_token"):
+        # client_secret may go with a refresh token; it does not make a second method then.
+        given = [name for name in given if name != "OAuth client credentials"]
+    if len(given) > 1:
+        return [f"credentials for {' and '.join(given)} are all set: keep exactly one"]
+    if not given:
+        if config.get("email"):
+            return ["incomplete credentials: API token is missing api_token"]
+        if config.get("client_id"):
+            return ["incomplete credentials: OAuth needs client_secret or refresh_token"]
         return [
-            "both API token (email + api_token) and OAuth (access_token) credentials are set: "
-            "keep exactly one"
+            "no credentials: set email and api_token, access_token, client_id and "
+            "client_secret, or client_id, refresh_token and oauth_token_file"
         ]
-    partial = [
-        f"{name} is missing {', '.join(k for k in keys if not config.get(k))}"
-        for name, keys in AUTH_METHODS.items()
-        if any(config.get(k) for k in keys)
-    ]
-    if partial:
-        return [f"incomplete credentials: {'; '.join(partial)}"]
-    return ["no credentials: set email and api_token, or access_token"]
+    name = given[0]
+    missing = [key for key in AUTH_METHODS[name][1] if not config.get(key)]
+    if missing:
+        return [f"incomplete credentials: {name} is missing {', '.join(missing)}"]
+    return []
 
 
 def check_config(config: dict[str, Any]) -> list[str]:

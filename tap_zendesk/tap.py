@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
 import sys
 from functools import cached_property
+from typing import IO, Any
 
 from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError
@@ -11,6 +14,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_zendesk.connection import ZendeskConnection
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
 from tap_zendesk.sideloads import Sideloads
+from tap_zendesk.state import StateError, upgrade_state
 from tap_zendesk.streams import STREAM_TYPES
 
 if sys.version_info >= (3, 12):
@@ -59,6 +63,55 @@ class TapZendesk(Tap):
                 "Config validation failed", errors=errors, schema=self.config_jsonschema
             )
         return errors
+
+    @override
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Check the incoming state and upgrade older taps' bookmarks (see `state.py`)."""
+        keys = {stream.name: stream.replication_key for stream in self.streams.values()}
+        try:
+            upgraded = upgrade_state(state, keys)
+        except StateError as exc:
+            self.logger.error("Unusable state: %s", exc)  # noqa: TRY400 - one clear line
+            raise SystemExit(1) from None
+        super().load_state(upgraded)
+
+    @classmethod
+    @override
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: Any = None,
+        state: IO[str] | None = None,
+        catalog: IO[str] | None = None,
+    ) -> None:
+        """Refuse a state or catalog file that is not JSON with one line, not a traceback."""
+        super().invoke(
+            about=about,
+            about_format=about_format,
+            config=config,
+            state=_json_file(state, "state"),
+            catalog=_json_file(catalog, "catalog"),
+        )
+
+
+def _json_file(stream: IO[str] | None, what: str) -> IO[str] | None:
+    """`stream` re-wrapped after checking it holds a JSON object; one line and exit if not."""
+    if stream is None:
+        return None
+    text = stream.read()
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = f"not valid JSON ({exc.msg} at line {exc.lineno})"
+    else:
+        if isinstance(parsed, dict):
+            return io.StringIO(text)
+        problem = f"a JSON {type(parsed).__name__}, not an object"
+    name = getattr(stream, "name", what)
+    TapZendesk.logger.error("The %s file %s is %s: fix or delete it", what, name, problem)
+    raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ import pytest
 from tap_zendesk.settings import check_config, normalise_subdomain
 
 TOKEN = {"email": "me@example.com", "api_token": "s3cr3t-api-token-value"}
+NO_CREDENTIALS = (
+    "no credentials: set email and api_token, access_token, client_id and client_secret, "
+    "or client_id, refresh_token and oauth_token_file"
+)
 
 
 @pytest.mark.parametrize(
@@ -36,20 +40,41 @@ def test_check_config_normalises_subdomain_in_place() -> None:
 def test_api_token_and_access_token_together_are_refused() -> None:
     errors = check_config({"subdomain": "acme", **TOKEN, "access_token": "a-token"})
     assert errors == [
-        "both API token (email + api_token) and OAuth (access_token) credentials are set: "
-        "keep exactly one"
+        "credentials for API token and OAuth access token are all set: keep exactly one"
     ]
 
 
 def test_no_credentials_are_refused() -> None:
-    assert check_config({"subdomain": "acme"}) == [
-        "no credentials: set email and api_token, or access_token"
-    ]
+    assert check_config({"subdomain": "acme"}) == [NO_CREDENTIALS]
 
 
 def test_incomplete_api_token_credentials_name_what_is_missing() -> None:
     assert check_config({"subdomain": "acme", "email": "me@example.com"}) == [
         "incomplete credentials: API token is missing api_token"
+    ]
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"access_token": "a-token"},
+        {"client_id": "c", "client_secret": "s"},
+        {"client_id": "c", "refresh_token": "r", "oauth_token_file": "/tmp/t.json"},
+        {"client_id": "c", "client_secret": "s", "refresh_token": "r", "oauth_token_file": "t"},
+    ],
+)
+def test_each_complete_oauth_method_is_accepted(credentials: dict[str, str]) -> None:
+    assert check_config({"subdomain": "acme", **credentials}) == []
+
+
+def test_refresh_token_without_token_file_is_refused() -> None:
+    errors = check_config({"subdomain": "acme", "client_id": "c", "refresh_token": "r"})
+    assert errors == ["incomplete credentials: OAuth refresh token is missing oauth_token_file"]
+
+
+def test_client_id_alone_is_incomplete() -> None:
+    assert check_config({"subdomain": "acme", "client_id": "c"}) == [
+        "incomplete credentials: OAuth needs client_secret or refresh_token"
     ]
 
 
@@ -85,10 +110,10 @@ def test_api_url_https_or_localhost_is_accepted(url: str) -> None:
     ("config", "expected"),
     [
         ({"subdomain": "a/b", **TOKEN}, "subdomain 'a/b' is not a Zendesk subdomain"),
-        ({"subdomain": "acme"}, "no credentials: set email and api_token, or access_token"),
+        ({"subdomain": "acme"}, NO_CREDENTIALS),
         (
             {"subdomain": "acme", **TOKEN, "access_token": "x"},
-            "both API token (email + api_token) and OAuth (access_token) credentials are set",
+            "credentials for API token and OAuth access token are all set",
         ),
     ],
 )
