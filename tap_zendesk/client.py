@@ -16,6 +16,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_zendesk import __version__
 from tap_zendesk.auth import HostBoundAuthenticator, ZendeskOAuthAuthenticator
+from tap_zendesk.conform import Conformer
 from tap_zendesk.errors import (
     CredentialsRejectedError,
     InvalidCursorError,
@@ -153,6 +154,15 @@ class ZendeskStream(RESTStream[Any]):
     @override
     def response_error_message(self, response: requests.Response) -> str:
         return describe(response)
+
+    @cached_property
+    def _conform(self) -> Conformer:
+        return Conformer(self.name, self.schema)
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        """Coerce top-level values of the wrong type (see `conform.py`)."""
+        return self._conform(row)
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict]:

@@ -81,7 +81,8 @@ def error_code(response: requests.Response) -> str:
 def describe(response: requests.Response) -> str:
     """One redacted line: status, reason, path without its query, and Zendesk's error code."""
     path = urlsplit(response.url).path
-    code = error_code(response)
+    # A successful response's body is data, never an error code: leave it out.
+    code = error_code(response) if response.status_code >= HTTPStatus.BAD_REQUEST else ""
     line = f"{response.status_code} {response.reason or HTTPStatus(response.status_code).phrase}"
     line += f" for {path}"
     return f"{line} ({code})" if code else line

@@ -70,7 +70,10 @@ class _BoundedStream(ZendeskStream):
     def row_epoch(self, row: dict[str, Any]) -> int | None:
         """The row's replication value in epoch seconds (None when it has none)."""
         value = row.get(self.replication_key) if self.replication_key else None
-        return to_epoch(value) if value not in (None, "") else None
+        try:
+            return to_epoch(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None  # reported and nulled by the conformer
 
 
 class CursorListStream(_BoundedStream):
@@ -115,7 +118,8 @@ class CursorListStream(_BoundedStream):
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        if not self.replication_key:
+        row = super().post_process(row, context)
+        if row is None or not self.replication_key:
             return row
         changed = self.row_epoch(row)
         if changed is None:  # e.g. memberships without updated_at: always emitted
@@ -268,7 +272,8 @@ class _ExportStream(_BoundedStream):
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        if self._emit_before is not None:
+        row = super().post_process(row, context)
+        if row is not None and self._emit_before is not None:
             changed = self.row_epoch(row)
             if changed is not None and changed >= self._emit_before:
                 self._reached_end_date = True
