@@ -42,8 +42,9 @@ logger = logging.getLogger(__name__)
 # Renew an expiring token this many seconds early, so no request carries a token that
 # expires on the way.
 EXPIRY_MARGIN = 120
-# A token younger than this that Zendesk rejects is not stale: the credentials are wrong.
-_FRESH_TOKEN_AGE = 10
+# A token obtained to replace a rejected one, and rejected too within this many seconds,
+# means the grant itself is bad: stop instead of renewing again.
+_REPLACEMENT_GRACE = 60
 
 
 class AuthenticationError(FatalAPIError):
@@ -136,6 +137,8 @@ class ZendeskOAuthAuthenticator(OAuthAuthenticator):
         self._token_file = token_file
         self.refresh_token = refresh_token
         self.grants = 0
+        self._renewing_rejected = False
+        self._replacement: str | None = None
         if token_file is not None:
             self._resume_from(token_file.load())
 
@@ -216,16 +219,24 @@ class ZendeskOAuthAuthenticator(OAuthAuthenticator):
         self.access_token = access_token
         self.expires_in = int(expires_in) if expires_in else None
         self.last_refreshed = _utc_from(requested_at)
+        self._replacement = access_token if self._renewing_rejected else None
+        self._renewing_rejected = False
         self.grants += 1
         logger.info("Obtained a new OAuth access token (expires in %s s)", self.expires_in)
 
     def renew_after_rejection(self) -> bool:
-        """Forget a token Zendesk rejected; False if it was fresh (the grant itself is bad)."""
-        if self.last_refreshed is None:
+        """Forget a token Zendesk rejected (expired early, revoked); False to give up.
+
+        Giving up when the token that replaced a rejected one is rejected within a minute:
+        the grant itself is bad, and renewing again would loop.
+        """
+        if self.access_token is None or self.last_refreshed is None:
             return False
-        if time.time() - self.last_refreshed.timestamp() < _FRESH_TOKEN_AGE:
+        age = time.time() - self.last_refreshed.timestamp()
+        if self.access_token == self._replacement and age < _REPLACEMENT_GRACE:
             return False
         self.last_refreshed = None
+        self._renewing_rejected = True
         return True
 
 

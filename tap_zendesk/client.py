@@ -226,7 +226,7 @@ class ZendeskStream(RESTStream[Any]):
             on_backoff=self.backoff_handler,
             giveup=lambda exc: isinstance(exc, requests.exceptions.SSLError),
             jitter=self.backoff_jitter,
-            logger=self.logger,
+            logger=None,  # backoff_handler logs each retry once, redacted
         )(func)
 
     @override
