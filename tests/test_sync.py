@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
+from tap_zendesk.timestamps import to_epoch, to_iso
 from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
 
@@ -134,3 +135,20 @@ def test_export_start_time_is_never_within_the_last_minute(zendesk_sandbox_facto
     export_requests = [r for r in server.requests if "/incremental/" in r.path]
     assert export_requests
     assert all(r.status == 200 for r in export_requests)
+
+
+def test_end_date_bounds_a_backfill_and_its_bookmark(zendesk_sandbox_factory) -> None:
+    server = zendesk_sandbox_factory(tickets=600, seed=12)
+    tickets = server.account.expected("tickets")
+    cut = sorted(t["generated_timestamp"] for t in tickets)[300]
+    config = tap_config(server, end_date=to_iso(cut))
+
+    result = run_sync(config, streams={"tickets", "organizations"})
+
+    assert set(result.ids("tickets")) == {
+        t["id"] for t in tickets if t["generated_timestamp"] < cut
+    }
+    bookmark = result.state["bookmarks"]["tickets"]
+    assert bookmark["replication_key_value"] < cut
+    assert "after_cursor" not in bookmark  # a later run must not skip what end_date held back
+    assert all(to_epoch(o["updated_at"]) < cut for o in result.records["organizations"])
