@@ -24,6 +24,7 @@ from tap_zendesk.errors import (
     RetryAfterError,
     StartTimeTooRecentError,
     StreamUnavailableError,
+    SyncFailedError,
     describe,
     error_code,
     retry_after_seconds,
@@ -200,8 +201,9 @@ class ZendeskStream(RESTStream[Any]):
     def _fail(self, exc: Exception) -> NoReturn:
         # The SDK's handler would log the exception with its traceback; the message is
         # already complete and redacted.
-        self.logger.error("Sync of '%s' failed: %s", self.name, exc)
-        raise SystemExit(1) from None
+        message = f"Sync of '{self.name}' failed: {exc}"
+        self.logger.error(message)
+        raise SyncFailedError(message) from None
 
     # Retries
 

@@ -23,7 +23,15 @@ class ZendeskConnection:
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self._config = config
-        self.base_url = config.get("api_url") or f"https://{config['subdomain']}.zendesk.com"
+
+    @cached_property
+    def base_url(self) -> str:
+        """`api_url`, or the account's own host.
+
+        Computed on first use, not at discovery: discovery runs before the config is
+        validated, and a missing subdomain must end in the one-line config error.
+        """
+        return self._config.get("api_url") or f"https://{self._config['subdomain']}.zendesk.com"
 
     @cached_property
     def authenticator(self) -> HostBoundAuthenticator:

@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 _CODE_LIMIT = 120
 
 
+class SyncFailedError(SystemExit):
+    """Ends the run with exit code 1 once a stream failed; the message was logged."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(1)
+        self.message = message
+
+
 class CredentialsRejectedError(FatalAPIError):
     """401: Zendesk did not accept the configured credentials."""
 

@@ -12,6 +12,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
 from tap_zendesk.connection import ZendeskConnection
+from tap_zendesk.errors import SyncFailedError
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
 from tap_zendesk.sideloads import Sideloads
 from tap_zendesk.state import StateError, upgrade_state
@@ -110,14 +111,22 @@ class TapZendesk(Tap):
         state: IO[str] | None = None,
         catalog: IO[str] | None = None,
     ) -> None:
-        """Refuse a state or catalog file that is not JSON with one line, not a traceback."""
-        super().invoke(
-            about=about,
-            about_format=about_format,
-            config=config,
-            state=_json_file(state, "state"),
-            catalog=_json_file(catalog, "catalog"),
-        )
+        """Refuse a state or catalog file that is not JSON with one line, not a traceback.
+
+        A failed sync repeats its reason as the very last line: Meltano (`meltano config
+        test`) shows only the last line of a failed run, which would else be a METRIC.
+        """
+        try:
+            super().invoke(
+                about=about,
+                about_format=about_format,
+                config=config,
+                state=_json_file(state, "state"),
+                catalog=_json_file(catalog, "catalog"),
+            )
+        except SyncFailedError as exc:
+            cls.logger.error("%s", exc.message)  # noqa: TRY400 - the reason, once more, last
+            raise
 
 
 def _json_file(stream: IO[str] | None, what: str) -> IO[str] | None:

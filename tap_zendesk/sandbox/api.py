@@ -109,6 +109,12 @@ class Response:
         )
 
 
+Next = Callable[[Request], Response]
+"""The rest of the middleware chain, ending in :meth:`ZendeskApi.handle`."""
+Middleware = Callable[[Request, Next], Response]
+"""Wraps the rest of the chain: may answer itself or call ``next_`` (and alter its response)."""
+
+
 class ApiError(Exception):
     """An error response raised from deep inside a handler."""
 

@@ -6,6 +6,7 @@ import base64
 import binascii
 import enum
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -16,6 +17,9 @@ class Credentials:
     email: str = "sandbox@example.com"
     api_token: str = "sandbox-api-token"  # noqa: S105 - a fixed fake for the local sandbox
     access_token: str = "sandbox-access-token"  # noqa: S105 - a fixed fake for the local sandbox
+    client_id: str = "sandbox-client"
+    client_secret: str = "sandbox-client-secret"  # noqa: S105 - a fixed fake for the local sandbox
+    refresh_token: str = "sandbox-refresh-token-0"  # noqa: S105 - the initial one; rotates on use
 
 
 class AuthResult(enum.Enum):
@@ -27,14 +31,26 @@ class AuthResult(enum.Enum):
     BAD_BEARER = "bad_bearer"
 
 
-def check_authorization(header: str | None, credentials: Credentials) -> AuthResult:
-    """Check ``Basic base64("{email}/token:{api_token}")`` or ``Bearer {access_token}``."""
+def check_authorization(
+    header: str | None,
+    credentials: Credentials,
+    issued_token: Callable[[str], bool] | None = None,
+) -> AuthResult:
+    """Check ``Basic base64("{email}/token:{api_token}")`` or ``Bearer {access_token}``.
+
+    A bearer token is accepted if it is the static ``credentials.access_token`` or, when
+    ``issued_token`` is given, if that says it is a live token issued by the OAuth endpoint.
+    """
     if not header:
         return AuthResult.MISSING
     scheme, _, value = header.strip().partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer":
-        return AuthResult.OK if _same(value, credentials.access_token) else AuthResult.BAD_BEARER
+        if _same(value, credentials.access_token) or (
+            issued_token is not None and issued_token(value)
+        ):
+            return AuthResult.OK
+        return AuthResult.BAD_BEARER
     if scheme.lower() == "basic":
         try:
             decoded = base64.b64decode(value, validate=True).decode("utf-8")

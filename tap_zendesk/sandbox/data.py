@@ -52,6 +52,8 @@ FORBIDDABLE = (*STREAMS, "ticket_events")
 
 LIVE_STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 DAY = 86_400
+MIN_GROUPS = 8
+"""Fewest groups :meth:`SandboxAccount.generate` makes: 5 live ones for agents, 3 deleted."""
 
 
 @contextlib.contextmanager
@@ -227,6 +229,7 @@ class SandboxAccount:
         *,
         comments_per_ticket: int = 4,
         org_tie_group: int = 0,
+        groups: int = 25,
     ) -> SandboxAccount:
         """Generate an account; the same arguments always give the same data.
 
@@ -235,11 +238,18 @@ class SandboxAccount:
             seed: Random seed.
             comments_per_ticket: Average comments per ticket (at least 1: the description).
             org_tie_group: Extra organizations sharing one ``updated_at`` second.
+            groups: Number of groups, the last 3 of them deleted (at least :data:`MIN_GROUPS`).
+
+        Raises:
+            ValueError: If ``groups`` is below :data:`MIN_GROUPS`.
         """
+        if groups < MIN_GROUPS:
+            msg = f"groups must be at least {MIN_GROUPS}, not {groups}"
+            raise ValueError(msg)
         account = cls(seed)
         with _gc_paused():
             rng = random.Random(seed)  # noqa: S311 - test data, not cryptography
-            _Generator(account, rng, comments_per_ticket).run(tickets, org_tie_group)
+            _Generator(account, rng, comments_per_ticket).run(tickets, org_tie_group, groups)
         return account
 
     # -- reads ----------------------------------------------------------------------------
@@ -837,9 +847,9 @@ class _Generator:
         self.comments_per_ticket = max(1, comments_per_ticket)
         self.live_groups: list[int] = []
 
-    def run(self, tickets: int, org_tie_group: int) -> None:
+    def run(self, tickets: int, org_tie_group: int, groups: int) -> None:
         """Generate groups, organizations, users with memberships, then tickets."""
-        self._groups(25)
+        self._groups(groups)
         self._organizations(max(5, tickets // 10), org_tie_group)
         self._users(max(20, tickets // 2))
         self._tickets(tickets)

@@ -13,7 +13,7 @@ import pytest
 from tap_zendesk.sandbox.data import SandboxAccount
 from tap_zendesk.sandbox.server import SandboxServer
 
-ACCOUNT_OPTIONS = ("comments_per_ticket", "org_tie_group")
+ACCOUNT_OPTIONS = ("comments_per_ticket", "org_tie_group", "groups")
 
 SandboxFactory = Callable[..., SandboxServer]
 
@@ -22,9 +22,10 @@ SandboxFactory = Callable[..., SandboxServer]
 def zendesk_sandbox_factory() -> Iterator[SandboxFactory]:
     """Return ``make(tickets=200, seed=1, **opts)``: a started sandbox, stopped at teardown.
 
-    ``opts`` may hold account options (``comments_per_ticket``, ``org_tie_group``), a ready
-    ``account`` to serve instead of generating one, and any :class:`SandboxServer` keyword
-    (``credentials``, ``empty_page_quirk``, ``clock``, ...).
+    ``opts`` may hold account options (``comments_per_ticket``, ``org_tie_group``, ``groups``),
+    a ready ``account`` to serve instead of generating one, and any :class:`SandboxServer`
+    keyword (``credentials``, ``empty_page_quirk``, ``clock``, ``faults=FaultPlan(...)``,
+    ``rate_limits=RateLimits(...)``, ``token_lifetime``, ...).
     """
     servers: list[SandboxServer] = []
 

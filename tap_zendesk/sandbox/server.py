@@ -2,8 +2,10 @@
 
 Every request follows one path: parse (:class:`_Handler`) -> :meth:`SandboxServer.dispatch`
 (admin endpoints, else the :attr:`SandboxServer.middlewares` chain ending in the API) -> write.
-The middleware list is the seam for behaviour that wraps every endpoint: rate-limit headers and
-authentication today; fault injection and rate limiting can be inserted at its front.
+The middleware list is the seam for behaviour that wraps every endpoint, in this order: the
+OAuth token endpoint (:mod:`.oauth`), fault injection (:mod:`.faults`, when a plan is given),
+rate limiting and its headers (:mod:`.ratelimit`), authentication. Socket-level faults come back
+as a :class:`.FaultResponse` that the handler acts on while writing.
 """
 
 from __future__ import annotations
@@ -19,22 +21,30 @@ from collections.abc import Callable
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from tap_zendesk.sandbox.api import Request, Response, ZendeskApi, endpoint_family
+from tap_zendesk.sandbox.api import (
+    Middleware,
+    Next,
+    Request,
+    Response,
+    ZendeskApi,
+    endpoint_family,
+)
 from tap_zendesk.sandbox.auth import AuthResult, Credentials, check_authorization
 from tap_zendesk.sandbox.data import SandboxAccount
+from tap_zendesk.sandbox.faults import FaultInjector, FaultPlan, FaultResponse
+from tap_zendesk.sandbox.oauth import OAuthProvider
+from tap_zendesk.sandbox.ratelimit import DEFAULT_REQUESTS_PER_WINDOW, RateLimiter, RateLimits
 
 logger = logging.getLogger(__name__)
 
 ADMIN_PREFIX = "/__sandbox/"
-RATE_LIMIT = 700
-"""Requests per minute announced in ``X-Rate-Limit`` (Enterprise plan, reference §5.1)."""
+RATE_LIMIT = DEFAULT_REQUESTS_PER_WINDOW
+"""Requests per minute announced in ``X-Rate-Limit`` with limits off (reference §5.1)."""
 
-Next = Callable[[Request], Response]
-Middleware = Callable[[Request, Next], Response]
-"""Wraps the rest of the chain: may answer itself or call ``next_`` (and alter its response)."""
+TapAuth = Literal["api_token", "access_token", "client_credentials", "refresh_token"]
 
 BASIC_401 = {"error": "Couldn't authenticate you"}
 BEARER_401 = {
@@ -45,7 +55,7 @@ BEARER_401 = {
 
 
 class LoggedRequest(NamedTuple):
-    """One handled request (credentials are never recorded)."""
+    """One handled request (credentials are never recorded; status 0: connection dropped)."""
 
     method: str
     path: str
@@ -65,6 +75,9 @@ class SandboxServer:
         *,
         empty_page_quirk: bool = True,
         clock: Callable[[], float] = time.time,
+        faults: FaultPlan | None = None,
+        rate_limits: RateLimits | None = None,
+        token_lifetime: int = 3600,
     ) -> None:
         """Prepare a server; ``port=0`` picks a free port when :meth:`start` binds.
 
@@ -75,7 +88,11 @@ class SandboxServer:
             credentials: Accepted credentials (defaults: :class:`Credentials`).
             empty_page_quirk: Answer the first ``cursor=`` request of each export traversal with
                 an empty page that is not the end of the stream, as Zendesk sometimes does.
-            clock: Source of "now" in epoch seconds (export visibility, rate-limit window).
+            clock: Source of "now" in epoch seconds (export visibility, rate-limit windows,
+                OAuth token expiry).
+            faults: Fault injection plan; None injects nothing.
+            rate_limits: Budgets to enforce; None only reports the default account budget.
+            token_lifetime: ``expires_in`` (seconds) of access tokens issued by ``/oauth/tokens``.
         """
         self.account = account
         self.host = host
@@ -83,10 +100,17 @@ class SandboxServer:
         self.credentials = credentials or Credentials()
         self.clock = clock
         self.api = ZendeskApi(account, clock=clock, empty_page_quirk=empty_page_quirk)
-        self.middlewares: list[Middleware] = [self._rate_limit_headers, self._authenticate]
+        self.oauth = OAuthProvider(self.credentials, clock=clock, token_lifetime=token_lifetime)
+        self.faults = FaultInjector(faults) if faults is not None else None
+        self.rate_limiter = RateLimiter(rate_limits, clock=clock)
+        self.middlewares: list[Middleware] = [
+            self.oauth,
+            *([self.faults] if self.faults is not None else []),
+            self.rate_limiter,
+            self._authenticate,
+        ]
         self._log: list[LoggedRequest] = []
         self._log_lock = threading.Lock()
-        self._window = (0, 0)  # (minute, requests in it)
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -139,17 +163,59 @@ class SandboxServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def tap_config(self, auth: str = "api_token") -> dict[str, str]:
-        """Return a tap config pointing at this server, for ``api_token`` or ``access_token``."""
+    def tap_config(self, auth: TapAuth = "api_token") -> dict[str, str]:
+        """Return a tap config pointing at this server for one way to authenticate.
+
+        ``api_token``: email and API token; ``access_token``: the static bearer token;
+        ``client_credentials``: client id and secret; ``refresh_token``: client id and secret
+        with the refresh token valid right now (it rotates with every use).
+        """
+        credentials = self.credentials
         config = {"subdomain": "sandbox", "api_url": self.url}
         if auth == "api_token":
-            config |= {"email": self.credentials.email, "api_token": self.credentials.api_token}
+            config |= {"email": credentials.email, "api_token": credentials.api_token}
         elif auth == "access_token":
-            config["access_token"] = self.credentials.access_token
+            config["access_token"] = credentials.access_token
+        elif auth in ("client_credentials", "refresh_token"):
+            config["client_id"] = credentials.client_id
+            config["client_secret"] = credentials.client_secret
+            if auth == "refresh_token":
+                config["refresh_token"] = self.current_refresh_token
         else:
-            msg = f"auth must be 'api_token' or 'access_token', not {auth!r}"
+            msg = (
+                "auth must be 'api_token', 'access_token', 'client_credentials' or "
+                f"'refresh_token', not {auth!r}"
+            )
             raise ValueError(msg)
         return config | {"start_date": "2000-01-01T00:00:00Z"}
+
+    # -- faults, rate limits and OAuth ----------------------------------------------------
+
+    def fault_counts(self) -> Counter[str]:
+        """Count injected faults per kind (empty without a fault plan)."""
+        return self.faults.counts() if self.faults is not None else Counter()
+
+    def throttled_count(self) -> int:
+        """Return how many 429s the rate limiter answered (injected 429s not included)."""
+        return self.rate_limiter.throttled_count()
+
+    def oauth_counts(self) -> Counter[str]:
+        """Count the OAuth grants served, per grant type."""
+        return self.oauth.counts()
+
+    @property
+    def current_refresh_token(self) -> str:
+        """The one OAuth refresh token that works now."""
+        return self.oauth.current_refresh_token
+
+    def expire_access_tokens(self) -> None:
+        """Make every access token issued by ``/oauth/tokens`` expire now."""
+        self.oauth.expire_access_tokens()
+
+    def open_connections(self) -> int:
+        """Return how many client connections are open (0 when not started)."""
+        httpd = self._httpd
+        return httpd.open_connections() if httpd is not None else 0
 
     # -- request log ----------------------------------------------------------------------
 
@@ -185,23 +251,13 @@ class SandboxServer:
             )
         return response
 
-    def _rate_limit_headers(self, request: Request, next_: Next) -> Response:
-        """Add ``X-Rate-Limit`` headers counting this minute's requests (no limiting yet)."""
-        minute = int(self.clock()) // 60
-        with self._log_lock:
-            start, used = self._window
-            used = used + 1 if start == minute else 1
-            self._window = (minute, used)
-        response = next_(request)
-        response.headers["X-Rate-Limit"] = str(RATE_LIMIT)
-        response.headers["X-Rate-Limit-Remaining"] = str(max(0, RATE_LIMIT - used))
-        return response
-
     def _authenticate(self, request: Request, next_: Next) -> Response:
         """Check credentials on ``/api/v2`` requests; ``users/me`` lets anonymous callers in."""
         if request.endpoint is None:
             return next_(request)
-        result = check_authorization(request.headers.get("Authorization"), self.credentials)
+        result = check_authorization(
+            request.headers.get("Authorization"), self.credentials, self.oauth.is_live
+        )
         if result is AuthResult.OK:
             return next_(replace(request, authenticated=True))
         if request.endpoint == "users/me":
@@ -256,6 +312,11 @@ class _HttpServer(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def open_connections(self) -> int:
+        """Return how many connections are being served."""
+        with self._connections_lock:
+            return len(self._connections)
 
     def close_connections(self) -> None:
         """Shut down open connections so their handler threads end."""
@@ -315,16 +376,44 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(self.server.sandbox.dispatch(request))
 
     def _write(self, response: Response) -> None:
+        """Write a response; a :class:`FaultResponse` is delayed, cut short or never written."""
+        body = sent = response.body
+        if isinstance(response, FaultResponse):
+            if response.hang_up or (response.delay and not self._client_waits(response.delay)):
+                self.close_connection = True
+                return
+            if response.cut is not None:
+                sent = body[: response.cut]
+                self.close_connection = True
         try:
             self.send_response(response.status)
             for name, value in response.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(response.body)
+            self.wfile.write(sent)
         except (ConnectionError, TimeoutError) as error:
             logger.debug("client went away while answering %s: %s", self.path, error)
             self.close_connection = True
+
+    def _client_waits(self, seconds: float) -> bool:
+        """Wait ``seconds``; False as soon as the client hangs up or the server shuts down."""
+        deadline = time.monotonic() + seconds
+        connection = self.connection
+        try:
+            connection.settimeout(seconds)
+            peeked = connection.recv(1, socket.MSG_PEEK)
+        except TimeoutError:
+            return True  # the client waited the whole delay
+        except OSError:
+            return False
+        finally:
+            connection.settimeout(self.timeout)
+        if not peeked:
+            return False  # end of stream: the client hung up (or stop() shut the socket)
+        # The client already sent more (pipelining): nothing left to watch, sit the delay out.
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Send http.server's access and error lines to debug logging, not stderr."""

@@ -204,3 +204,21 @@ def test_changeset_rejects_unknown_streams():
 def test_set_forbidden_rejects_unknown_streams(account):
     with pytest.raises(ValueError, match="unknown stream"):
         account.set_forbidden("brands")
+
+
+def test_groups_option_sets_the_number_of_groups_with_the_last_three_deleted():
+    groups = SandboxAccount.generate(tickets=20, seed=1, groups=150).expected("groups")
+    assert len(groups) == 150
+    assert [g["deleted"] for g in groups].count(True) == 3
+    assert all(g["deleted"] for g in groups[-3:])
+
+
+def test_same_seed_and_group_count_generate_identical_data():
+    first = SandboxAccount.generate(tickets=30, seed=2, groups=120)
+    second = SandboxAccount.generate(tickets=30, seed=2, groups=120)
+    assert all(first.expected(s) == second.expected(s) for s in STREAMS)
+
+
+def test_fewer_than_eight_groups_are_rejected():
+    with pytest.raises(ValueError, match="groups must be at least 8"):
+        SandboxAccount.generate(tickets=20, groups=7)

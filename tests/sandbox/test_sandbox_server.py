@@ -444,6 +444,22 @@ def test_comments_of_a_ticket_deleted_by_mutation_are_not_found(zendesk_sandbox,
     assert response.status_code == 404
 
 
+def test_groups_list_pages_through_more_than_a_hundred_groups(zendesk_sandbox_factory, session):
+    server = zendesk_sandbox_factory(tickets=20, groups=250)
+    records, pages = follow_list(session, server.url + "/api/v2/groups", "groups")
+    assert records == [g for g in server.account.expected("groups") if not g["deleted"]]
+    assert (len(records), pages) == (247, 3)
+
+
+def test_forbidden_ticket_comments_answer_403_on_a_tickets_comments(zendesk_sandbox, session):
+    account = zendesk_sandbox.account
+    ticket_id = next(i for i in account.comments if account.is_live(i))
+    zendesk_sandbox.account.set_forbidden("ticket_comments")
+    response = session.get(f"{zendesk_sandbox.url}/api/v2/tickets/{ticket_id}/comments.json")
+    assert response.status_code == 403
+    assert response.json()["error"]["title"] == "Forbidden"
+
+
 def test_memberships_of_an_unknown_group_are_not_found(zendesk_sandbox, session):
     response = session.get(zendesk_sandbox.url + "/api/v2/groups/1/memberships.json")
     assert response.status_code == 404
