@@ -152,3 +152,35 @@ def test_end_date_bounds_a_backfill_and_its_bookmark(zendesk_sandbox_factory) ->
     assert bookmark["replication_key_value"] < cut
     assert "after_cursor" not in bookmark  # a later run must not skip what end_date held back
     assert all(to_epoch(o["updated_at"]) < cut for o in result.records["organizations"])
+
+
+def test_ticket_metrics_alone_reads_the_tickets_export_and_emits_only_metrics(
+    zendesk_sandbox_factory,
+) -> None:
+    server = zendesk_sandbox_factory(tickets=1200, seed=14)
+
+    result = run_sync(tap_config(server), streams={"ticket_metrics"})
+
+    assert set(result.records) == {"ticket_metrics"}
+    expected = {m["id"] for m in server.account.expected("ticket_metrics")}
+    assert sorted(result.ids("ticket_metrics")) == sorted(expected)
+    assert {r.path for r in server.requests} == {"/api/v2/incremental/tickets/cursor.json"}
+    assert all(r.query.get("include") == "metric_sets" for r in server.requests)
+    # The position is kept for the metrics, not for the unselected tickets stream.
+    bookmarks = result.state["bookmarks"]
+    assert bookmarks["ticket_metrics"]["after_cursor"]
+    assert "after_cursor" not in bookmarks.get("tickets", {})
+
+
+def test_state_stays_small_with_no_per_ticket_bookmarks(full_sync) -> None:
+    state = json.dumps(full_sync.state)
+    assert "partitions" not in state
+    assert len(state) < 4000
+
+
+def test_metrics_are_not_requested_when_ticket_metrics_is_not_selected(
+    zendesk_sandbox_factory,
+) -> None:
+    server = zendesk_sandbox_factory(tickets=300, seed=15)
+    run_sync(tap_config(server), streams={"tickets"})
+    assert all("include" not in r.query for r in server.requests)
