@@ -111,7 +111,11 @@ class RateLimiter:
                     break
                 self.stats.waits += 1
                 self.stats.waited_seconds += wait
-                logger.info("Rate limit: waiting %.1f s before the next request", wait)
+                logger.log(
+                    logging.INFO if wait >= 1 else logging.DEBUG,
+                    "Rate limit: waiting %.1f s before the next request",
+                    wait,
+                )
                 self._sleep(wait)
             now = self._clock()
             if self._account:
