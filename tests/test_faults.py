@@ -7,20 +7,9 @@ import pytest
 from tap_zendesk.ratelimit import RateLimiter
 from tap_zendesk.sandbox import FaultPlan, RateLimits
 from tap_zendesk.sandbox.faults import FAULT_KINDS
+from tests.expected import STREAMS
 from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
-
-STREAMS = (
-    "tickets",
-    "ticket_metrics",
-    "ticket_comments",
-    "users",
-    "organizations",
-    "organization_memberships",
-    "groups",
-    "group_memberships",
-    "satisfaction_ratings",
-)
 
 
 def assert_everything_emitted(server, result) -> None:

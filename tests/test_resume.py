@@ -14,20 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.expected import VERSION_COLUMN
 from tests.sandbox_config import tap_config
-
-# Which field says how new a record is, per stream.
-VERSION_FIELD = {
-    "tickets": "generated_timestamp",
-    "ticket_metrics": "updated_at",
-    "ticket_comments": "created_at",
-    "users": "updated_at",
-    "organizations": "updated_at",
-    "organization_memberships": "updated_at",
-    "groups": "updated_at",
-    "group_memberships": "updated_at",
-    "satisfaction_ratings": "updated_at",
-}
 
 
 def run_until(config_file: Path, state: dict[str, Any], kill_after: int | None, tmp: Path):
@@ -78,14 +66,14 @@ def test_sigkill_at_several_points_loses_no_record(zendesk_sandbox_factory, tmp_
 
     assert returncode == 0
     assert kills == 5
-    versions = {(stream, record["id"], record[VERSION_FIELD[stream]]) for stream, record in seen}
+    versions = {(stream, record["id"], record[VERSION_COLUMN[stream]]) for stream, record in seen}
     missing = {
         stream: [
             r["id"]
             for r in server.account.expected(stream)
-            if (stream, r["id"], r.get(VERSION_FIELD[stream]) or r.get("created_at"))
+            if (stream, r["id"], r.get(VERSION_COLUMN[stream]) or r.get("created_at"))
             not in versions
         ]
-        for stream in VERSION_FIELD
+        for stream in VERSION_COLUMN
     }
-    assert missing == {stream: [] for stream in VERSION_FIELD}
+    assert missing == {stream: [] for stream in VERSION_COLUMN}

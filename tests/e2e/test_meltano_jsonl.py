@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
-from tests.e2e.expected import STREAMS, expected_records
 from tests.e2e.meltano_project import ENVIRONMENT, MeltanoProject, MeltanoResult, tap_env
 from tests.e2e.report import E2EReport
+from tests.expected import STREAMS, expected_records
 
 pytestmark = pytest.mark.e2e
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
-from tests.e2e.expected import expected_records
 from tests.e2e.meltano_project import ENVIRONMENT, MeltanoProject, MeltanoResult, tap_env
 from tests.e2e.pg_server import PostgresServer
 from tests.e2e.report import E2EReport
+from tests.expected import expected_records
 
 pytestmark = pytest.mark.e2e
 

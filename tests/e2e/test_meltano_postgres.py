@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from tap_zendesk.sandbox import ChangeSet, SandboxAccount, SandboxServer
-from tests.e2e.expected import STREAMS, VERSION_COLUMN, expected_records, versions
 from tests.e2e.meltano_project import ENVIRONMENT, MeltanoProject, MeltanoResult, tap_env
 from tests.e2e.pg_server import PostgresServer
 from tests.e2e.report import E2EReport
+from tests.expected import STREAMS, VERSION_COLUMN, expected_records, versions
 
 pytestmark = pytest.mark.e2e
 
