@@ -193,12 +193,20 @@ class ZendeskStream(RESTStream[Any]):
             self.logger.warning("Skipping %s: the parent is gone", exc.path)
         except (FatalAPIError, RetriableAPIError) as exc:
             self._fail(exc)
+        except requests.exceptions.SSLError:
+            self._fail(
+                f"the TLS certificate of {self.connection.base_url} did not verify; for a "
+                "private CA, point REQUESTS_CA_BUNDLE at its certificate"
+            )
+        except requests.exceptions.RequestException as exc:
+            # The exception's own text repeats the URL with its query; the type says enough.
+            self._fail(f"could not reach {self.connection.base_url}: {type(exc).__name__}")
 
     def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         """The stream's records; subclasses add restarts, filters and sideloads here."""
         yield from self.request_records(context)
 
-    def _fail(self, exc: Exception) -> NoReturn:
+    def _fail(self, exc: Exception | str) -> NoReturn:
         # The SDK's handler would log the exception with its traceback; the message is
         # already complete and redacted.
         message = f"Sync of '{self.name}' failed: {exc}"

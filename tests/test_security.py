@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import ssl
+import subprocess
 
 import pytest
 import requests
@@ -95,3 +97,45 @@ def test_tls_verification_honours_requests_ca_bundle(monkeypatch, tmp_path) -> N
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
     assert ZendeskConnection(CONFIG).session.verify == str(bundle)
+
+
+@pytest.fixture
+def https_sandbox(zendesk_sandbox_factory, tmp_path):
+    """A sandbox over HTTPS with a self-signed certificate for localhost."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"),
+            *("-addext", "subjectAltName=DNS:localhost"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return zendesk_sandbox_factory(tickets=50, seed=18, tls=context), cert
+
+
+def test_https_with_a_private_ca_works_through_requests_ca_bundle(https_sandbox, monkeypatch):
+    server, cert = https_sandbox
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+
+    result = run_sync(tap_config(server), streams={"groups"})
+
+    assert server.url.startswith("https://localhost:")
+    assert len(result.ids("groups")) == 25
+
+
+def test_https_with_an_unknown_ca_fails_at_once_and_clearly(https_sandbox, monkeypatch, caplog):
+    server, _ = https_sandbox
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+
+    with pytest.raises(SystemExit):
+        run_sync(tap_config(server), streams={"groups"})
+
+    assert "the TLS certificate of https://localhost:" in caplog.text
+    assert "Retrying" not in caplog.text  # a certificate does not get better with retries
+    assert server.requests == []

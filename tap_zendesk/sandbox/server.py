@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -78,6 +79,7 @@ class SandboxServer:
         faults: FaultPlan | None = None,
         rate_limits: RateLimits | None = None,
         token_lifetime: int = 3600,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare a server; ``port=0`` picks a free port when :meth:`start` binds.
 
@@ -93,9 +95,11 @@ class SandboxServer:
             faults: Fault injection plan; None injects nothing.
             rate_limits: Budgets to enforce; None only reports the default account budget.
             token_lifetime: ``expires_in`` (seconds) of access tokens issued by ``/oauth/tokens``.
+            tls: Serve HTTPS with this server context (to test certificate handling).
         """
         self.account = account
         self.host = host
+        self.tls = tls
         self.port = port
         self.credentials = credentials or Credentials()
         self.clock = clock
@@ -121,6 +125,10 @@ class SandboxServer:
         if self._httpd is not None:
             return self
         httpd = _HttpServer((self.host, self.port), self)
+        if self.tls is not None:
+            # Handshakes happen on accept; a client that rejects the certificate only makes
+            # accept fail, which socketserver ignores.
+            httpd.socket = self.tls.wrap_socket(httpd.socket, server_side=True)
         self.port = httpd.server_address[1]
         self._httpd = httpd
         self._thread = threading.Thread(
@@ -156,11 +164,16 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash).
+
+        With ``tls``, ``https://localhost:<port>``: certificates name hosts, not addresses.
+        """
         if self._httpd is None:
             msg = "the sandbox server is not started"
             raise RuntimeError(msg)
         host = f"[{self.host}]" if ":" in self.host else self.host
+        if self.tls is not None:
+            return f"https://{'localhost' if self.host == '127.0.0.1' else host}:{self.port}"
         return f"http://{host}:{self.port}"
 
     def tap_config(self, auth: TapAuth = "api_token") -> dict[str, str]:
