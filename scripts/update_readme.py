@@ -57,7 +57,10 @@ def streams_table() -> str:
             params = getattr(stream, "export_params", lambda _: {})(None)
             query = "&".join(f"{k}={v}" for k, v in params.items())
             endpoint = f"`GET /api/v2{stream.path}{'?' + query if query else ''}`"
-        rows.append(f"| `{name}` | `{key}` | {replication} | {_style(stream)} | {endpoint} |")
+        style = _style(stream)
+        if stream.parent_stream_type:
+            style += f"; child of `{stream.parent_stream_type.name}`"
+        rows.append(f"| `{name}` | `{key}` | {replication} | {style} | {endpoint} |")
     return "\n".join(rows)
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
+from tap_zendesk.streams.tickets import TicketCommentsStream, TicketMetricsStream, TicketsStream
 from tap_zendesk.timestamps import to_epoch, to_iso
 from tests.expected import STREAMS, as_json, expected_records
 from tests.sandbox_config import tap_config
@@ -154,3 +155,27 @@ def test_metrics_are_not_requested_when_ticket_metrics_is_not_selected(
     server = zendesk_sandbox_factory(tickets=300, seed=15)
     run_sync(tap_config(server), streams={"tickets"})
     assert all("include" not in r.query for r in server.requests)
+
+
+def test_ticket_comments_alone_needs_one_page_of_the_tickets_export(
+    zendesk_sandbox_factory,
+) -> None:
+    server = zendesk_sandbox_factory(tickets=2500, seed=16)
+
+    result = run_sync(tap_config(server), streams={"ticket_comments"})
+
+    assert set(result.records) == {"ticket_comments"}
+    expected = {c["id"] for c in server.account.expected("ticket_comments")}
+    assert sorted(result.ids("ticket_comments")) == sorted(expected)
+    paths = Counter(r.path for r in server.requests)
+    assert paths["/api/v2/incremental/tickets/cursor.json"] == 1
+    events = len(server.account.event_keys)  # one page per 1,000 events, +1 for the boundary
+    assert paths["/api/v2/incremental/ticket_events.json"] in {
+        -(-events // 1000),
+        events // 1000 + 1,
+    }
+
+
+def test_ticket_comments_and_metrics_are_children_of_tickets() -> None:
+    assert TicketCommentsStream.parent_stream_type is TicketsStream
+    assert TicketMetricsStream.parent_stream_type is TicketsStream

@@ -280,8 +280,12 @@ class _ExportStream(_BoundedStream):
                 return None
         return row
 
+    def has_read_enough(self) -> bool:
+        """Whether the export can stop early: `end_date` was passed."""
+        return self._reached_end_date
+
     def _paginator_options(self) -> dict[str, Any]:
-        return {"on_page": self.checkpoint, "stop": lambda: self._reached_end_date}
+        return {"on_page": self.checkpoint, "stop": self.has_read_enough}
 
 
 class CursorExportStream(_ExportStream):

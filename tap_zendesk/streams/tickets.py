@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tap_zendesk.schemas.tickets import TICKET, TICKET_COMMENT, TICKET_METRIC
 from tap_zendesk.streams.base import CursorExportStream, SideloadedStream, TimeExportStream
@@ -26,6 +26,10 @@ class TicketsStream(CursorExportStream):
     The export compares `generated_timestamp`, which moves on every change including
     system updates, not `updated_at` (API reference §4.4). When `ticket_metrics` is selected
     the export also brings each ticket's metrics (`include=metric_sets`), at no extra request.
+
+    Its children are synced once per page of tickets, not once per ticket: `ticket_metrics`
+    takes the page's sideloaded metric sets, `ticket_comments` reads the ticket-events export
+    on its first sync of the run.
     """
 
     name = "tickets"
@@ -56,9 +60,26 @@ class TicketsStream(CursorExportStream):
     def generate_child_contexts(
         self, record: dict, context: Context | None
     ) -> Iterable[Context | None]:
-        """One child sync per page, by the first ticket of the page that is processed."""
-        if self.sideloads.pending():
-            yield {"sideload": "metric_sets"}
+        """A child context when a child has work: once per page, not once per ticket."""
+        if self.sideloads.pending() or self._comments_waiting():
+            yield {"tickets_page": self._page_position}
+
+    def _comments_waiting(self) -> bool:
+        return any(
+            isinstance(c, TicketCommentsStream) and c.selected and not c.done
+            for c in self.child_streams
+        )
+
+    @override
+    def has_read_enough(self) -> bool:
+        """Also stop once only `ticket_comments` wanted the export, and it has been synced.
+
+        With neither tickets nor their metrics selected, the tickets export is read only
+        to sync its child `ticket_comments`: one page is enough.
+        """
+        if super().has_read_enough():
+            return True
+        return not self.export_consumers() and not self._comments_waiting()
 
 
 class TicketMetricsStream(SideloadedStream):
@@ -79,12 +100,19 @@ class TicketMetricsStream(SideloadedStream):
 class TicketCommentsStream(TimeExportStream):
     """Every comment, with its `ticket_id`, from the ticket-events export.
 
-    `include=comment_events` puts whole comments in the events: about one request per 1,000
-    events, against at least one per changed ticket for `/tickets/{id}/comments`, which also
-    re-reads the ticket's old comments (README: "Why comments come from ticket events").
+    A child of `tickets` (a comment changes its ticket, so a run that finds no changed ticket
+    has no new comment either), but not read per ticket: on its first sync of the run it reads
+    the ticket-events export from its own bookmark to the end. `include=comment_events` puts
+    whole comments in the events: about one request per 1,000 events, against at least one per
+    changed ticket for `/tickets/{id}/comments`, which also re-reads the ticket's old comments
+    (README: "Why comments come from ticket events").
     """
 
     name = "ticket_comments"
+    parent_stream_type = TicketsStream
+    # One bookmark and one export position for the stream, whatever the parent page.
+    state_partitioning_keys: ClassVar[list[str]] = []  # type: ignore[misc]
+    done = False
     path = "/incremental/ticket_events.json"
     records_key = "ticket_events"
     primary_keys = ("id",)
@@ -97,6 +125,14 @@ class TicketCommentsStream(TimeExportStream):
     @override
     def export_params(self, context: Context | None) -> dict[str, Any]:
         return {"include": "comment_events"}
+
+    @override
+    def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        """The whole export on the first sync of the run; later page contexts add nothing."""
+        if self.done:
+            return
+        self.done = True
+        yield from super().read_records(context)
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
