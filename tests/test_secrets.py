@@ -96,3 +96,25 @@ def test_about_prints_no_secret_and_marks_secrets(tmp_path, about_format) -> Non
         settings = json.loads(result.stdout)["settings"]["properties"]
         secret = {name for name, spec in settings.items() if spec.get("secret")}
         assert secret >= {"api_token", "access_token", "client_secret", "refresh_token"}
+
+
+def test_oauth_refresh_run_prints_no_client_secret_or_token(server, tmp_path) -> None:
+    token_file = tmp_path / "oauth.json"
+    config = {
+        **tap_config(server, "refresh_token"),
+        "oauth_token_file": str(token_file),
+        "max_retries": 0,
+    }
+    result = run_tap([], tmp_path, config)
+    assert result.returncode == 0
+    saved = json.loads(token_file.read_text())
+    secrets = (
+        config["client_secret"],
+        config["refresh_token"],
+        saved["refresh_token"],
+        saved["access_token"],
+    )
+    output = result.stdout + result.stderr
+    for secret in secrets:
+        assert secret not in output
+    assert "DEBUG" in result.stderr
