@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, RequestFunc
 
     from tap_zendesk.connection import ZendeskConnection
-    from tap_zendesk.sideloads import Sideloads
     from tap_zendesk.tap import TapZendesk
 
 # Waits for retries Zendesk gave no `Retry-After` for: exponential from 1 s, capped.
@@ -65,7 +64,6 @@ class ZendeskStream(RESTStream[Any]):
 
     def __init__(self, tap: TapZendesk, **kwargs: Any) -> None:
         self.connection: ZendeskConnection = tap.connection
-        self.sideloads: Sideloads = tap.sideloads
         super().__init__(tap, **kwargs)
 
     @property
@@ -203,7 +201,7 @@ class ZendeskStream(RESTStream[Any]):
             self._fail(f"could not reach {self.connection.base_url}: {type(exc).__name__}")
 
     def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        """The stream's records; subclasses add restarts, filters and sideloads here."""
+        """The stream's records; subclasses add restarts, filters and shared reads here."""
         yield from self.request_records(context)
 
     def _fail(self, exc: Exception | str) -> NoReturn:

@@ -13,8 +13,8 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, Retriabl
 
 from tap_zendesk.connection import ZendeskConnection
 from tap_zendesk.errors import SyncFailedError
+from tap_zendesk.exports import Export, ExportWalk
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
-from tap_zendesk.sideloads import Sideloads
 from tap_zendesk.state import StateError, upgrade_state
 from tap_zendesk.streams import STREAM_TYPES
 from tap_zendesk.timestamps import latest_export_start
@@ -38,9 +38,13 @@ class TapZendesk(Tap):
         return ZendeskConnection(self.config)
 
     @cached_property
-    def sideloads(self) -> Sideloads:
-        """Records one stream reads on behalf of another (metric sets inside tickets)."""
-        return Sideloads()
+    def export_walks(self) -> dict[Export, ExportWalk]:
+        """This run's one read of each incremental export (see `exports.py`)."""
+        return {}
+
+    def export_walk(self, export: Export) -> ExportWalk:
+        """The run's walk of `export`, shared by every stream it feeds."""
+        return self.export_walks.setdefault(export, ExportWalk(export))
 
     @override
     def discover_streams(self) -> list[Stream]:

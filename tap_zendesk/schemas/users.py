@@ -46,3 +46,19 @@ USER = th.PropertiesList(
     *timestamps(),
     th.Property("permanently_deleted", th.BooleanType),
 ).to_dict()
+
+# zendesk-api-more §6.
+USER_IDENTITY = th.PropertiesList(
+    th.Property("id", ID, required=True),
+    th.Property("user_id", ID, required=True),
+    th.Property("url", th.StringType),
+    th.Property("type", th.StringType, description="email, phone_number, twitter, facebook, ..."),
+    th.Property("value", th.StringType),
+    th.Property("primary", th.BooleanType),
+    th.Property("verified", th.BooleanType),
+    th.Property("verification_method", th.StringType),
+    th.Property("verified_at", th.DateTimeType),
+    th.Property("deliverable_state", th.StringType),
+    th.Property("undeliverable_count", th.IntegerType),
+    *timestamps(),
+).to_dict()

@@ -2,7 +2,8 @@
 
 - `CursorListStream`: list endpoints with cursor pagination (API reference §3.1).
 - `CursorExportStream`: cursor-based incremental exports (§4.3).
-- `TimeExportStream`: time-based incremental exports (§4.4).
+- `TimeExportStream`: time-based incremental exports (§4.4), one read per run shared by every
+  stream an export feeds (`tap_zendesk.exports`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tap_zendesk.client import ZendeskStream
-from tap_zendesk.errors import InvalidCursorError, StartTimeTooRecentError
+from tap_zendesk.errors import InvalidCursorError, RecordNotFoundError, StartTimeTooRecentError
 from tap_zendesk.pagination import (
     CursorListPaginator,
     ExportCursorPaginator,
     TimeExportPaginator,
 )
+from tap_zendesk.payload import json_object
 from tap_zendesk.timestamps import latest_export_start, to_epoch
 
 if sys.version_info >= (3, 12):
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
     from singer_sdk.pagination import BaseAPIPaginator
     from singer_sdk.streams.rest import HTTPRequest, PageContext
+
+    from tap_zendesk.exports import Export, ExportWalk
 
 # How often one sync may fall back from a rejected cursor to the bookmark before giving up.
 _MAX_CURSOR_RESTARTS = 3
@@ -160,66 +164,108 @@ class MembershipsStream(CursorListStream):
 
 
 class _ExportStream(_BoundedStream):
-    """What both incremental export styles share.
+    """A stream fed by an incremental export; see `tap_zendesk.exports` for the shared walk.
 
-    - `start_time` comes from the bookmark or `start_date`, and is never newer than
-      now - 61 s (Zendesk answers 422 within the last minute, API reference §4.2).
-    - After every page the exact resume point (`resume_key`) and the export position it
-      stands for (`export_position`, epoch seconds) are checkpointed in the state of every
-      stream that emits the export's records (itself and selected sideloaded children), and
-      a STATE message is written: a crash re-reads at most one page.
-    - A rejected cursor restarts from the bookmark; a too-recent `start_time` means no news.
+    A leaf declares its `export`, the sideload it needs (`include`) and, when its records are
+    not the export's items themselves, `derive`. Everything else is shared:
+
+    - `start_time` comes from the least advanced selected stream of the export (or
+      `start_date`), and is never newer than now - 61 s (Zendesk answers 422 within the last
+      minute, API reference §4.2).
+    - After every page this stream wrote, its exact resume point (`resume_key`) and the export
+      position it stands for (`export_position`, epoch seconds) are saved in its state and a
+      STATE message is written: a crash re-reads at most one page.
+    - A rejected cursor restarts from the positions; a too-recent `start_time` means no news.
     """
 
-    per_page: ClassVar[int] = 1000
+    #: The export this stream's records come from.
+    export: ClassVar[Export]
+    #: The sideload (`include=`) this stream needs from the export, if any.
+    include: ClassVar[str | None] = None
+    #: `per_page` sent with every request (None: the endpoint documents none).
+    per_page: ClassVar[int | None] = 1000
     #: The state key holding the exact point to resume from.
     resume_key: ClassVar[str]
-    # Exports are ordered by the timestamp they compare, so the bookmark advances with
-    # every record written and an interrupted sync resumes where it stopped.
+    # Records follow the export's order (their replication key is its position): the bookmark
+    # advances with every record written and an interrupted sync resumes where it stopped.
     is_sorted = True
 
-    def export_params(self, context: Context | None) -> dict[str, Any]:  # noqa: ARG002
-        """Query parameters sent with every request of the export (`include`, ...)."""
-        return {}
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "export" in cls.__dict__:
+            cls.path = cls.export.path
+            cls.records_key = cls.export.records_key
 
-    def export_consumers(self) -> list[ZendeskStream]:
-        """The selected streams whose records come from this export."""
-        children = [c for c in self.child_streams if isinstance(c, SideloadedStream)]
-        return [s for s in (self, *children) if s.selected]
+    def derive(self, items: list[dict[str, Any]], page: dict[str, Any]) -> Iterable[dict]:  # noqa: ARG002
+        """This stream's records from a page's `items` (already cut to its window) and body."""
+        return items
 
-    def consumer_position(self, consumer: ZendeskStream) -> int | None:
-        """How far `consumer` has read this export, in epoch seconds (None: not at all)."""
-        position = consumer.stream_state.get("export_position")
+    # Where each stream of the export stands
+
+    def export_peers(self) -> list[_ExportStream]:
+        """The selected streams fed by this stream's export, this one included."""
+        return [
+            stream
+            for stream in self._tap.streams.values()
+            if isinstance(stream, _ExportStream)
+            and stream.export is self.export
+            and stream.selected
+        ]
+
+    def export_position(self) -> int | None:
+        """How far this stream has read its export, in epoch seconds (None: not at all).
+
+        A bookmark written without a position (an older version, another tap) stands for one
+        when the replication key is the export's order.
+        """
+        position = self.stream_state.get("export_position")
         if isinstance(position, int) and not isinstance(position, bool):
             return position
-        return self.bookmark_epoch(None) if consumer is self else None
+        return self.bookmark_epoch(None) if self.is_sorted else None
 
-    def export_start_time(self, context: Context | None) -> int:  # noqa: ARG002
-        """`start_time` for a first request: where the least advanced consumer stands.
+    def window_start(self) -> int:
+        """The first export position this stream emits: its own position or `start_date`."""
+        position = self.export_position()
+        start = self.start_date_epoch()
+        return start if position is None else max(position, start)
 
-        Never before `start_date`, never within the last minute.
-        """
-        positions = [self.consumer_position(c) for c in self.export_consumers()]
-        known = [p for p in positions if p is not None]
-        start = min(known) if known and len(known) == len(positions) else 0
-        start = max(start, self.start_date_epoch())
+    def item_position(self, item: dict[str, Any]) -> int | None:
+        """An export item's position in epoch seconds (None when it has none)."""
+        value = item.get(self.export.position_field)
+        try:
+            return to_epoch(value) if value not in (None, "") else None
+        except (TypeError, ValueError, OverflowError):
+            return None
+
+    def export_params(self) -> dict[str, Any]:
+        """Query parameters sent with every request: the sideloads the selected streams need."""
+        params: dict[str, Any] = {}
+        if self.per_page is not None:
+            params["per_page"] = self.per_page
+        includes = sorted({s.include for s in self._peers if s.include})
+        if includes:
+            params["include"] = ",".join(includes)
+        return params
+
+    def export_start_time(self) -> int:
+        """`start_time` of a first request: where the least advanced stream's window starts."""
+        start = min(self._starts.values())
         return max(0, min(start, latest_export_start()))
 
-    def saved_resume_point(self, context: Context | None) -> Any:  # noqa: ARG002
-        """The resume point every consumer agrees on, when it can still be trusted."""
-        consumers = self.export_consumers()
-        points = {repr(c.stream_state.get(self.resume_key)) for c in consumers}
+    def saved_resume_point(self) -> Any:
+        """The resume point every selected stream of the export agrees on, if trustworthy."""
+        points = {repr(s.stream_state.get(self.resume_key)) for s in self._peers}
         if len(points) != 1:
-            return None  # consumers stand at different points: restart from the earliest
-        value = consumers[0].stream_state.get(self.resume_key)
-        positions = [self.consumer_position(c) for c in consumers]
+            return None  # the streams stand at different points: start from the earliest
+        value = self.stream_state.get(self.resume_key)
+        positions = [s.export_position() for s in self._peers]
         if value is None or any(p is None or p < self.start_date_epoch() for p in positions):
             # No position to trust, or start_date was moved past it: start_date wins.
             return None
         return value
 
-    def checkpoint(self, resume_point: Any) -> None:
-        """Save the resume point and emit STATE, after a page's records were written.
+    def save_position(self, resume_point: Any, position: int | None) -> None:
+        """Checkpoint after a page's records were written.
 
         The SDK writes STATE only every 10,000 records; it offers no public call to
         checkpoint at a page boundary, hence its private `_write_state_message`.
@@ -227,25 +273,46 @@ class _ExportStream(_BoundedStream):
         if self.end_date_epoch() is not None:
             # A bounded backfill stops mid-export: only the bookmark may be trusted later.
             return
-        for consumer in self.export_consumers():
-            consumer.stream_state[self.resume_key] = resume_point
-            if self._page_position is not None:
-                consumer.stream_state["export_position"] = self._page_position
+        self.stream_state[self.resume_key] = resume_point
+        if position is not None:
+            self.stream_state["export_position"] = position
         self._write_state_message()
 
-    def forget_resume_point(self) -> None:
-        """Drop a resume point Zendesk no longer accepts."""
-        for consumer in self.export_consumers():
-            consumer.stream_state.pop(self.resume_key, None)
+    # Reading: walk the export, or replay what the walk spooled
 
     @override
     def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        walk = self._tap.export_walk(self.export)
+        if walk.walker is not None:
+            yield from self._replay(walk)
+            return
+        self._peers = self.export_peers()
+        if self not in self._peers:  # read for a selected child only (not in use today)
+            self._peers.append(self)
+        self._starts = {s.name: s.window_start() for s in self._peers}
+        walk.begin(self.name, [s.name for s in self._peers if s is not self])
+        self._walk = walk
+        # The page parsed last, until its records are out and it is checkpointed.
+        self._pending: dict[str, list[dict[str, Any]]] | None = None
+        self._last_response: requests.Response | None = None
         self._emit_before = self.end_date_epoch()
         self._reached_end_date = False
         self._page_position: int | None = None
+        try:
+            yield from self._walk_export(context)
+        except BaseException:
+            walk.fail(f"the {self.export.path} export failed while '{self.name}' read it")
+            raise
+        walk.finish()
+
+    def _walk_export(self, context: Context | None) -> Iterable[dict[str, Any]]:
         for restart in range(_MAX_CURSOR_RESTARTS + 1):
             try:
                 yield from super().read_records(context)
+                if self._pending is not None and self._last_response is not None:
+                    # The SDK stops on a last page with none of this stream's records without
+                    # advancing the paginator; other streams may have records on it.
+                    self._paginator.advance(self._last_response)
             except StartTimeTooRecentError:
                 self.logger.info("'%s': nothing older than a minute has changed", self.name)
             except InvalidCursorError as exc:
@@ -253,32 +320,58 @@ class _ExportStream(_BoundedStream):
                     raise
                 self.logger.warning(
                     "'%s': Zendesk rejected the export position (%s); restarting from the "
-                    "bookmarked timestamp",
+                    "saved positions",
                     self.name,
                     exc,
                 )
-                self.forget_resume_point()
+                self.stream_state.pop(self.resume_key, None)
                 continue
             return
 
-    @override
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        last = None
-        for row in super().parse_response(response):
-            last = row
-            yield row
-        if last is not None and (position := self.row_epoch(last)) is not None:
-            self._page_position = position
+    def _replay(self, walk: ExportWalk) -> Iterable[dict[str, Any]]:
+        if walk.failure is not None:
+            self._fail(walk.failure)
+        if self.name not in walk.spooled:
+            return
+        for page in walk.replay(self.name):
+            yield from page.records
+            # The SDK asks for the next record only after writing this one: the page is out.
+            self.save_position(page.resume_point, page.position)
+
+    def page_items(self, response: requests.Response) -> list[dict[str, Any]]:
+        """The export items of a page (object items only)."""
+        return list(super().parse_response(response))
 
     @override
-    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        row = super().post_process(row, context)
-        if row is not None and self._emit_before is not None:
-            changed = self.row_epoch(row)
-            if changed is not None and changed >= self._emit_before:
-                self._reached_end_date = True
-                return None
-        return row
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """Derive the page's records for every stream of the export; emit this stream's."""
+        items = self.page_items(response)
+        positions = [self.item_position(item) for item in items]
+        if known := [p for p in positions if p is not None]:
+            self._page_position = known[-1]
+        end = self._emit_before
+        if end is not None and any(p is not None and p >= end for p in positions):
+            self._reached_end_date = True
+        body = json_object(response)
+        pages: dict[str, list[dict[str, Any]]] = {}
+        for stream in self._peers:
+            start = self._starts[stream.name]
+            window = [
+                item
+                for item, p in zip(items, positions, strict=True)
+                if p is None or (p >= start and (end is None or p < end))
+            ]
+            pages[stream.name] = list(stream.derive(window, body)) if window else []
+        own = pages.pop(self.name, [])
+        self._pending = pages
+        self._last_response = response
+        yield from own
+
+    def checkpoint(self, resume_point: Any) -> None:
+        """After a page: save this stream's position, and spool the page for the others."""
+        self.save_position(resume_point, self._page_position)
+        self._walk.spool(self._pending or {}, resume_point, self._page_position)
+        self._pending = None
 
     def has_read_enough(self) -> bool:
         """Whether the export can stop early: `end_date` was passed."""
@@ -295,21 +388,21 @@ class CursorExportStream(_ExportStream):
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator:
-        context = self.context
-        cursor = self.saved_resume_point(context)
+        cursor = self.saved_resume_point()
         if cursor is not None and not isinstance(cursor, str):
             self.logger.warning("Ignoring a malformed saved cursor for '%s'", self.name)
             cursor = None
-        return ExportCursorPaginator(cursor, **self._paginator_options())
+        self._paginator = ExportCursorPaginator(cursor, **self._paginator_options())
+        return self._paginator
 
     @override
     def get_http_request(self, *, page: PageContext) -> HTTPRequest:
         request = super().get_http_request(page=page)
-        params = {"per_page": self.per_page, **self.export_params(page.stream_context)}
+        params = self.export_params()
         if page.next_page_token:
             params["cursor"] = page.next_page_token
         else:
-            params["start_time"] = self.export_start_time(page.stream_context)
+            params["start_time"] = self.export_start_time()
         request.params = params
         return request
 
@@ -317,58 +410,84 @@ class CursorExportStream(_ExportStream):
 class TimeExportStream(_ExportStream):
     """A time-based incremental export (`/incremental/{resource}.json`).
 
-    Each page starts at the previous page's `end_time`, inclusive, so records of that second
-    come twice: the copies already emitted on the previous page are dropped.
+    Each page starts at the previous page's `end_time`, inclusive, so items of that second
+    come twice: the copies already read on the previous page are dropped.
     """
 
     resume_key = "start_time"
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator:
-        context = self.context
-        start = self.saved_resume_point(context)
+        start = self.saved_resume_point()
         if not isinstance(start, int) or isinstance(start, bool):
             if start is not None:
                 self.logger.warning("Ignoring a malformed saved start_time for '%s'", self.name)
-            start = self.export_start_time(context)
+            start = self.export_start_time()
         self._previous_page: set[tuple[Any, Any]] = set()
-        return TimeExportPaginator(start, **self._paginator_options())
+        self._paginator = TimeExportPaginator(start, **self._paginator_options())
+        return self._paginator
 
     @override
     def get_http_request(self, *, page: PageContext) -> HTTPRequest:
         request = super().get_http_request(page=page)
         request.params = {
-            "per_page": self.per_page,
+            **self.export_params(),
             "start_time": max(0, min(page.next_page_token, latest_export_start())),
-            **self.export_params(page.stream_context),
         }
         return request
 
     @override
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+    def page_items(self, response: requests.Response) -> list[dict[str, Any]]:
+        items = []
         page: set[tuple[Any, Any]] = set()
-        for row in super().parse_response(response):
-            key = (row.get("id"), row.get(self.replication_key))
+        for item in super().page_items(response):
+            key = (item.get("id"), item.get(self.export.position_field))
             page.add(key)
             if key not in self._previous_page:
-                yield row
+                items.append(item)
         self._previous_page = page
+        return items
 
 
-class SideloadedStream(ZendeskStream):
-    """Records that arrive inside the parent's responses (`include=`): no request of its own.
+class SinglePageStream(ZendeskStream):
+    """An endpoint that answers everything in one response: no page parameters are sent.
 
-    The parent leaves each page's sideloaded records in `sideloads` and yields one child
-    context per page, so the SDK syncs this stream once per parent page rather than once
-    per parent record. One bookmark for the stream, not one per page.
+    `/slas/policies`, `/custom_statuses`, `/business_hours/schedules`, ... list the whole
+    resource with `next_page: null` (API reference §6.16, supplement §2-§4). One request per
+    run (per parent for a child), so these streams are full table.
     """
 
-    state_partitioning_keys: ClassVar[list[str]] = []  # type: ignore[misc]
+    #: On a parent: the context key under which each record's `id` is handed to its children.
+    child_context_key: ClassVar[str | None] = None
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator | None:
-        return None
+        return None  # the SDK's single-page paginator
+
+    @override
+    def get_child_context(self, record: dict, context: Context | None) -> dict | None:
+        if self.child_context_key is None:
+            return super().get_child_context(record, context)
+        return {self.child_context_key: record["id"]}
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        # A child's records lack their parent's id (a holiday has no `schedule_id`).
+        return super().post_process({**row, **(context or {})}, context)
+
+
+class HelpCenterStream(CursorListStream):
+    """A Help Center (Guide) list under `/help_center/`.
+
+    Accounts without Guide answer 404 for the whole family (supplement §9): like a
+    plan-gated 403, that skips the stream with one warning and the run goes on.
+    """
 
     @override
     def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        yield from self.sideloads.take(self.name)
+        try:
+            yield from super().read_records(context)
+        except RecordNotFoundError as exc:
+            self.logger.warning(
+                "Skipping stream '%s': the account has no Help Center (%s)", self.name, exc
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tap_zendesk.exports import Export
 from tap_zendesk.schemas.organizations import ORGANIZATION, ORGANIZATION_MEMBERSHIP
 from tap_zendesk.streams.base import MembershipsStream, TimeExportStream
 
@@ -10,8 +11,11 @@ class OrganizationsStream(TimeExportStream):
     """Every organization changed since the bookmark (time-based: no cursor export exists)."""
 
     name = "organizations"
-    path = "/incremental/organizations.json"
-    records_key = "organizations"
+    export = Export(
+        path="/incremental/organizations.json",
+        records_key="organizations",
+        position_field="updated_at",
+    )
     primary_keys = ("id",)
     replication_key = "updated_at"
     schema = ORGANIZATION
