@@ -104,3 +104,30 @@ def retry_after_seconds(response: requests.Response) -> float | None:
     except ValueError:
         return None
     return max(seconds, 0.0)
+
+
+def connection_failure(exc: requests.exceptions.RequestException, base_url: str) -> str:
+    """One line for a request that got no HTTP answer; never the URL's query string."""
+    import requests  # noqa: PLC0415 - the module imports it only for type checking
+
+    if isinstance(exc, requests.exceptions.SSLError):
+        return (
+            f"the TLS certificate of {base_url} did not verify; for a private CA, point "
+            "REQUESTS_CA_BUNDLE at its certificate"
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"{base_url} did not answer in time ({type(exc).__name__})"
+    # The exception's own text repeats the URL with its query: name the cause instead.
+    return f"could not reach {base_url}: {_unreachable_cause(exc)}"
+
+
+def _unreachable_cause(exc: Exception) -> str:
+    """`connection refused`, `unknown host` or the exception's type, from urllib3's chain."""
+    import urllib3  # noqa: PLC0415 - only needed on this rare path
+
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return "unknown host (the name does not resolve)"
+    if isinstance(reason, urllib3.exceptions.NewConnectionError) and "refused" in str(reason):
+        return "connection refused"
+    return type(exc).__name__

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from functools import cached_property
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+import click
+import requests
 from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from singer_sdk.helpers._classproperty import classproperty
 
+from tap_zendesk.auth import AuthenticationError, ForeignHostError
+from tap_zendesk.cli import (
+    environment_config,
+    one_line_command,
+    read_config_files,
+    read_json_object,
+)
 from tap_zendesk.connection import ZendeskConnection
-from tap_zendesk.errors import SyncFailedError
+from tap_zendesk.errors import (
+    CredentialsRejectedError,
+    RetryAfterError,
+    SyncFailedError,
+    connection_failure,
+)
 from tap_zendesk.exports import Export, ExportWalk
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
 from tap_zendesk.state import StateError, upgrade_state
@@ -23,6 +39,22 @@ if sys.version_info >= (3, 12):
     from typing import override
 else:
     from typing_extensions import override
+
+if TYPE_CHECKING:
+    from singer_sdk.plugin_base import _ConfigInput
+
+# Failures that would fail every other stream too, so the run ends at once: credentials
+# Zendesk rejects, a host that cannot be reached or whose certificate does not verify, and
+# an account-wide rate limit. Any other failure (a 403 on one resource, a 404, a stalled
+# pagination, a 5xx or a timeout past the retries) fails only its stream.
+_RUN_FATAL: tuple[type[BaseException], ...] = (
+    CredentialsRejectedError,
+    AuthenticationError,
+    ForeignHostError,
+    RetryAfterError,
+    requests.exceptions.ConnectionError,
+)
+_FAILED_STREAM = re.compile(r"^Sync of '([^']+)' failed")
 
 
 class TapZendesk(Tap):
@@ -59,19 +91,111 @@ class TapZendesk(Tap):
         to bad credentials; not the SDK's default, which reads a record of every stream.
         """
         stream = self.streams["tickets"]
-        response = self.connection.session.get(
-            f"{stream.url_base}{stream.path}",
-            params={"start_time": latest_export_start() - 3600, "per_page": 1},
-            auth=self.connection.authenticator,
-            timeout=stream.timeout,
-        )
         try:
+            response = self.connection.session.get(
+                f"{stream.url_base}{stream.path}",
+                params={"start_time": latest_export_start() - 3600, "per_page": 1},
+                auth=self.connection.authenticator,
+                timeout=stream.timeout,
+            )
             stream.validate_response(response)
         except (FatalAPIError, RetriableAPIError) as exc:
-            self.logger.error("Connection test failed: %s", exc)  # noqa: TRY400 - one line
-            raise SystemExit(1) from None
+            self._connection_test_failed(str(exc))
+        except requests.exceptions.RequestException as exc:
+            self._connection_test_failed(connection_failure(exc, self.connection.base_url))
         self.logger.info("Connection test passed: Zendesk accepted the credentials")
         return True
+
+    def _connection_test_failed(self, reason: str) -> None:
+        self.logger.error("Connection test failed: %s", reason)
+        raise SystemExit(1)
+
+    @override
+    def sync_all(self) -> None:
+        """Sync every selected stream; a failed stream does not cost the others their run.
+
+        The SDK's loop (singer-sdk 0.54), with each top-level stream's failure caught: a
+        failure in `_RUN_FATAL` ends the run at once; any other leaves the stream's state as
+        its last STATE message wrote it (its progress markers are not finalized, so nothing
+        unread is skipped), the remaining streams run, and the run then fails with one last
+        line naming every failed stream.
+        """
+        self._check_catalog_streams()
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
+        if self.state:
+            self._state_writer.write_state(self.state)
+        failures: list[SyncFailedError] = []
+        for stream in self.streams.values():
+            if not stream.selected and not stream.has_selected_descendents:
+                self.logger.info("Skipping deselected stream '%s'.", stream.name)
+                continue
+            if stream.parent_stream_type:
+                continue  # synced by its parent
+            try:
+                stream.sync()
+            except SyncFailedError as exc:
+                if isinstance(exc.__context__, _RUN_FATAL):
+                    raise
+                failures.append(exc)
+                continue
+            stream.finalize_state_progress_markers()
+        for stream in self.streams.values():
+            stream.log_sync_costs()
+        if failures:
+            self._state_writer.write_state(self.state)
+            raise SyncFailedError(_failed_streams_line(failures))
+
+    def _check_catalog_streams(self) -> None:
+        """Warn about selected catalog streams this tap does not have; fail if nothing is left.
+
+        A catalog from another tap-zendesk variant or an older version may name streams this
+        one lacks; the others still run. A catalog that selects none of ours would otherwise
+        end in exit 0 with no output at all.
+        """
+        if self.input_catalog is None:
+            return
+        unknown = sorted(
+            stream_id
+            for stream_id, entry in self.input_catalog.items()
+            if stream_id not in self.streams and entry.metadata.resolve_selection().get((), False)
+        )
+        if not unknown:
+            return
+        names = ", ".join(unknown)
+        if any(stream.selected for stream in self.streams.values()):
+            self.logger.warning(
+                "The catalog selects streams this tap does not have, skipped: %s", names
+            )
+            return
+        message = (
+            f"The catalog selects no stream this tap has (unknown: {names}): "
+            "write a new catalog with --discover"
+        )
+        self.logger.error("%s", message)
+        raise SyncFailedError(message)
+
+    @classmethod
+    @override
+    def get_singer_command(cls) -> click.Command:
+        """The SDK's command, reporting every failure a user can cause in one line."""
+        return one_line_command(super().get_singer_command(), cls.logger)
+
+    @classmethod
+    @override
+    def cb_config(
+        cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]
+    ) -> _ConfigInput:
+        """Check every `--config` file first: one line for a missing or broken one."""
+        read_config_files(value)
+        return super().cb_config(ctx, param, value)
+
+    @classproperty
+    def _env_var_config(cls) -> dict[str, Any]:
+        """`TAP_ZENDESK_*` settings; one line naming a variable that does not parse."""
+        schema = cls.config_jsonschema
+        cls.append_builtin_config(schema)
+        return environment_config(schema, cls._env_var_prefix)
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
@@ -112,10 +236,10 @@ class TapZendesk(Tap):
         about: bool = False,
         about_format: str | None = None,
         config: Any = None,
-        state: IO[str] | None = None,
-        catalog: IO[str] | None = None,
+        state: str | None = None,
+        catalog: str | None = None,
     ) -> None:
-        """Refuse a state or catalog file that is not JSON with one line, not a traceback.
+        """Refuse a state or catalog file that is not a JSON object with one line.
 
         A failed sync repeats its reason as the very last line: Meltano (`meltano config
         test`) shows only the last line of a failed run, which would else be a METRIC.
@@ -133,22 +257,22 @@ class TapZendesk(Tap):
             raise
 
 
-def _json_file(stream: IO[str] | None, what: str) -> IO[str] | None:
-    """`stream` re-wrapped after checking it holds a JSON object; one line and exit if not."""
-    if stream is None:
+def _json_file(path: str | None, what: str) -> IO[str] | None:
+    """The `what` file at `path`, checked to hold a JSON object, as the SDK reads it."""
+    if path is None:
         return None
-    text = stream.read()
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problem = f"not valid JSON ({exc.msg} at line {exc.lineno})"
-    else:
-        if isinstance(parsed, dict):
-            return io.StringIO(text)
-        problem = f"a JSON {type(parsed).__name__}, not an object"
-    name = getattr(stream, "name", what)
-    TapZendesk.logger.error("The %s file %s is %s: fix or delete it", what, name, problem)
-    raise SystemExit(1)
+    return io.StringIO(json.dumps(read_json_object(path, what)))
+
+
+def _failed_streams_line(failures: list[SyncFailedError]) -> str:
+    """The run's last line: every failed stream and why, after the others finished."""
+    names = [
+        match[1] if (match := _FAILED_STREAM.match(failure.message)) else "?"
+        for failure in failures
+    ]
+    reasons = "; ".join(failure.message for failure in failures)
+    count = f"{len(names)} stream{'s' if len(names) > 1 else ''}"
+    return f"Sync failed for {count} ({', '.join(names)}), the others finished: {reasons}"
 
 
 if __name__ == "__main__":
