@@ -27,6 +27,7 @@ from tap_zendesk.sandbox.pagination import (
     encode_list_cursor,
     time_export_page,
 )
+from tap_zendesk.sandbox.resources import RESOURCES, Resource
 
 API_PREFIX = "/api/v2/"
 EXPORT_MAX_PAGE = 1000
@@ -427,6 +428,33 @@ class ZendeskApi:
             },
         )
 
+    def serve_resource(
+        self, request: Request, resource: Resource, params: dict[str, str]
+    ) -> Response:
+        """Serve a :mod:`.resources` entry by its style: a CBP list or a single page."""
+        account = self.account
+        with account.lock:
+            if resource.feature == "help_center" and not account.config.help_center:
+                raise not_found()
+            records = resource.rows(account, params)
+        if records is None:
+            raise not_found()
+        if resource.style == "single_page":
+            body = {resource.key: records, "count": len(records)}
+            return Response.json(200, {**body, "next_page": None, "previous_page": None})
+
+        def ordered(field_name: str | None) -> tuple[list[Any], list[int]]:
+            if field_name is None:
+                pairs = sorted((resource.order(r), i) for i, r in enumerate(records))
+            else:
+                pairs = sorted(
+                    ((r.get(field_name) or "", r["id"]), i) for i, r in enumerate(records)
+                )
+            return [p[0] for p in pairs], [p[1] for p in pairs]
+
+        spec = _ListSpec(resource.key, dict(enumerate(records)), ordered, resource.sorts)
+        return self._cursor_list(request, spec)
+
     @staticmethod
     def _list_cursor(request: Request, name: str, order: str) -> Any:
         raw = request.query.get(name)
@@ -622,6 +650,18 @@ class ZendeskApi:
             accept=accept,
         )
         return self._cursor_list(request, spec)
+
+
+def _resource_route(resource: Resource) -> Route:
+    """The route of a registry resource, served by :meth:`ZendeskApi.serve_resource`."""
+
+    def handler(api: ZendeskApi, request: Request, params: dict[str, str]) -> Response:
+        return api.serve_resource(request, resource, params)
+
+    return Route(resource.pattern, handler, (resource.stream,))
+
+
+ROUTES.extend(_resource_route(resource) for resource in RESOURCES)
 
 
 def _rating_filter(request: Request) -> Callable[[Record], bool] | None:

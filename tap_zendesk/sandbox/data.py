@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tap_zendesk.sandbox import config_data, resources
 from tap_zendesk.sandbox.factories import (
     CUSTOM_STATUS_IDS,
     DATA_END,
@@ -47,7 +48,7 @@ STREAMS = (
 )
 """Stream names used by :meth:`SandboxAccount.expected` and :class:`ChangeSet`."""
 
-FORBIDDABLE = (*STREAMS, "ticket_events")
+FORBIDDABLE = (*STREAMS, "ticket_events", *resources.STREAMS)
 """Names accepted by :meth:`SandboxAccount.set_forbidden`."""
 
 LIVE_STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
@@ -146,13 +147,15 @@ class ChangeSet:
     """What one mutation batch did: the primary keys it created or changed, per stream."""
 
     stamp: int
-    changed: dict[str, set[int]] = field(default_factory=lambda: {s: set() for s in STREAMS})
+    changed: dict[str, set[Any]] = field(
+        default_factory=lambda: {s: set() for s in (*STREAMS, *resources.STREAMS)}
+    )
     deleted_tickets: set[int] = field(default_factory=set)
 
     def keys(self, stream: str) -> set[int]:
         """Return the primary keys of ``stream`` records created or changed by this batch."""
         if stream not in self.changed:
-            msg = f"unknown stream {stream!r}; expected one of {', '.join(STREAMS)}"
+            msg = f"unknown stream {stream!r}; expected one of {', '.join(self.changed)}"
             raise ValueError(msg)
         return set(self.changed[stream])
 
@@ -216,6 +219,7 @@ class SandboxAccount:
         self.agent_ids: list[int] = []
         self.end_user_ids: list[int] = []
         self.forbidden: set[str] = set()
+        self.config = config_data.ConfigData()
         self.last_stamp = DATA_END
         self.batches = 0
 
@@ -250,6 +254,7 @@ class SandboxAccount:
         with _gc_paused():
             rng = random.Random(seed)  # noqa: S311 - test data, not cryptography
             _Generator(account, rng, comments_per_ticket).run(tickets, org_tie_group, groups)
+            config_data.generate(account)
         return account
 
     # -- reads ----------------------------------------------------------------------------
@@ -272,6 +277,8 @@ class SandboxAccount:
             elif stream in STREAMS:
                 table = self._table(stream)
                 records = [table.rows[i] for i in table.ids]
+            elif stream in resources.BY_STREAM:
+                records = resources.BY_STREAM[stream].expected_records(self)
             else:
                 msg = f"unknown stream {stream!r}; expected one of {', '.join(STREAMS)}"
                 raise ValueError(msg)
@@ -344,7 +351,9 @@ class SandboxAccount:
             self._mutate_people(batch, fraction)
             self._mutate_groups(batch, fraction)
             self._mutate_ratings(batch, fraction)
-            return batch.changes
+            changes = batch.changes
+            config_data.mutate(self, rng, batch.stamp, changes.changed, changes.deleted_tickets)
+            return changes
 
     def update_tickets(
         self, ids: Iterable[int], *, seed: int = 0, now: int | None = None
