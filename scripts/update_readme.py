@@ -10,11 +10,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tap_zendesk.streams.base import (
     CursorExportStream,
     CursorListStream,
-    SideloadedStream,
+    SinglePageStream,
     TimeExportStream,
 )
 from tap_zendesk.tap import TapZendesk
@@ -37,44 +38,70 @@ def settings_table() -> str:
 
 
 def streams_table() -> str:
-    """One row per stream: name, key, replication, endpoint."""
+    """One row per stream: key, replication, endpoint, requests per run, deletions."""
     tap = TapZendesk(config=_CONFIG, parse_env_config=False, validate_config=False)
     rows = [
-        "| Stream | Primary key | Replication | Read with | Endpoint |",
-        "|:-------|:------------|:------------|:----------|:---------|",
+        "| Stream | Primary key | Replication | Endpoint | Requests per run | Deletions |",
+        "|:-------|:------------|:------------|:---------|:-----------------|:----------|",
     ]
     for name in sorted(tap.streams):
         stream = tap.streams[name]
-        key = ", ".join(stream.primary_keys or [])
+        key = ", ".join(f"`{k}`" for k in stream.primary_keys or [])
         if stream.replication_key:
             replication = f"incremental on `{stream.replication_key}`"
         else:
             replication = "full table"
-        if isinstance(stream, SideloadedStream):
-            parent = stream.parent_stream_type.name  # type: ignore[union-attr]
-            endpoint = f"`include=metric_sets` on the `{parent}` export (no extra request)"
-        else:
-            params = getattr(stream, "export_params", lambda _: {})(None)
-            query = "&".join(f"{k}={v}" for k, v in params.items())
-            endpoint = f"`GET /api/v2{stream.path}{'?' + query if query else ''}`"
-        style = _style(stream)
-        if stream.parent_stream_type:
-            style += f"; child of `{stream.parent_stream_type.name}`"
-        rows.append(f"| `{name}` | `{key}` | {replication} | {style} | {endpoint} |")
+        rows.append(
+            f"| `{name}` | {key} | {replication} | {_endpoint(stream)} | {_cost(tap, stream)}"
+            f" | {_deletions(stream)} |"
+        )
     return "\n".join(rows)
 
 
-def _style(stream: object) -> str:
-    if isinstance(stream, CursorExportStream):
-        return "cursor-based export, 1,000 per page, checkpoint per page"
-    if isinstance(stream, TimeExportStream):
-        return "time-based export, 1,000 per page, checkpoint per page"
-    if isinstance(stream, SideloadedStream):
-        return "sideload of its parent's pages"
+def _sharing(tap: TapZendesk, stream: Any) -> list[str]:
+    """The other streams fed by the same export."""
+    return sorted(
+        other.name
+        for other in tap.streams.values()
+        if other is not stream and getattr(other, "export", None) is stream.export
+    )
+
+
+def _endpoint(stream: Any) -> str:
+    if isinstance(stream, CursorExportStream | TimeExportStream):
+        query = f"?include={stream.include}" if stream.include else ""
+        return f"`/api/v2{stream.export.path}{query}`"
+    if stream.parent_stream_type:
+        return f"`/api/v2{stream.path}` per `{stream.parent_stream_type.name}` record"
+    query = "&".join(f"{k}={v}" for k, v in getattr(stream, "list_params", {}).items())
+    return f"`/api/v2{stream.path}{'?' + query if query else ''}`"
+
+
+def _cost(tap: TapZendesk, stream: Any) -> str:
+    if isinstance(stream, CursorExportStream | TimeExportStream):
+        kind = "cursor" if isinstance(stream, CursorExportStream) else "time"
+        shared = _sharing(tap, stream)
+        text = f"{kind}-based export: 1 per 1,000 `{stream.export.records_key}` changed"
+        if shared:
+            text += "; one read shared with " + ", ".join(f"`{s}`" for s in shared)
+        if stream.name == "ticket_metric_events":
+            text += " (**about 20 events per ticket: heavy on the 10/min export budget**)"
+        return text
+    if stream.parent_stream_type:
+        return f"1 per `{stream.parent_stream_type.name}` record"
+    if isinstance(stream, SinglePageStream):
+        return "1"
     if isinstance(stream, CursorListStream):
-        server_side = " (`start_time` sent)" if stream.filter_by_start_time else ""
-        return f"cursor list, 100 per page; rows changed since the bookmark{server_side}"
+        return "1 per 100 rows (the whole list)"
     return ""
+
+
+def _deletions(stream: Any) -> str:
+    if stream.deleted_when is not None:
+        return stream.deleted_when.describe()
+    if not stream.replication_key:
+        return "`ACTIVATE_VERSION` (rows missing from the newest version)"
+    return "not signalled: Zendesk keeps no trace"
 
 
 def render(text: str) -> str:

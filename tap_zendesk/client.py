@@ -17,6 +17,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from tap_zendesk import __version__
 from tap_zendesk.auth import HostBoundAuthenticator, ZendeskOAuthAuthenticator
 from tap_zendesk.conform import Conformer
+from tap_zendesk.deletions import DELETED_AT, DELETED_AT_PROPERTY, DeletedWhen
 from tap_zendesk.errors import (
     CredentialsRejectedError,
     InvalidCursorError,
@@ -61,6 +62,17 @@ class ZendeskStream(RESTStream[Any]):
     records_key: ClassVar[str]
     #: A 403 means the account's plan lacks the feature: warn and emit nothing.
     plan_gated: ClassVar[bool] = False
+    #: How the records say they are deleted (`deletions.py`); None: they cannot.
+    deleted_when: ClassVar[DeletedWhen | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        schema = cls.__dict__.get("schema")
+        if cls.deleted_when is not None and isinstance(schema, dict):
+            cls.schema = {
+                **schema,
+                "properties": {**schema["properties"], DELETED_AT: DELETED_AT_PROPERTY},
+            }
 
     def __init__(self, tap: TapZendesk, **kwargs: Any) -> None:
         self.connection: ZendeskConnection = tap.connection
@@ -160,8 +172,11 @@ class ZendeskStream(RESTStream[Any]):
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        """Coerce top-level values of the wrong type (see `conform.py`)."""
-        return self._conform(row)
+        """Coerce values of the wrong type (see `conform.py`); mark deletions."""
+        row = self._conform(row)
+        if row is not None and self.deleted_when is not None:
+            self.deleted_when.mark(row)
+        return row
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict]:

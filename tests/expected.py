@@ -11,12 +11,20 @@ from tap_zendesk.streams import STREAM_TYPES
 from tap_zendesk.timestamps import to_epoch
 
 STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
+PRIMARY_KEYS = {stream_type.name: tuple(stream_type.primary_keys) for stream_type in STREAM_TYPES}
 
-VERSION_COLUMN = dict.fromkeys(STREAMS, "updated_at") | {
-    "tickets": "generated_timestamp",
-    "ticket_comments": "created_at",
+VERSION_COLUMN = {
+    stream_type.name: stream_type.replication_key or "updated_at" for stream_type in STREAM_TYPES
 }
 """The field that changes whenever a record does: a record carrying its value is current."""
+
+
+def key_of(stream: str, record: dict[str, Any]) -> Any:
+    """The record's primary key: its value, or a tuple of values for a compound key."""
+    keys = PRIMARY_KEYS[stream]
+    if len(keys) == 1:
+        return record[keys[0]]
+    return tuple(record[k] for k in keys)
 
 
 def as_json(value: object) -> Any:
@@ -26,8 +34,8 @@ def as_json(value: object) -> Any:
     )
 
 
-def expected_records(account: SandboxAccount, stream: str) -> dict[int, dict[str, Any]]:
-    """The sandbox's records of `stream` by id, as the tap emits them.
+def expected_records(account: SandboxAccount, stream: str) -> dict[Any, dict[str, Any]]:
+    """The sandbox's records of `stream` by primary key, as the tap emits them.
 
     Memberships without `updated_at` get their `created_at` (MembershipsStream).
     """
@@ -36,11 +44,14 @@ def expected_records(account: SandboxAccount, stream: str) -> dict[int, dict[str
         emitted = dict(record)
         if stream.endswith("_memberships") and emitted.get("updated_at") is None:
             emitted["updated_at"] = emitted["created_at"]
-        records[emitted["id"]] = as_json(emitted)
+        records[key_of(stream, emitted)] = as_json(emitted)
     return records
 
 
-def versions(account: SandboxAccount, stream: str) -> dict[int, int]:
-    """id -> the record's version field in epoch seconds."""
+def versions(account: SandboxAccount, stream: str) -> dict[Any, int | None]:
+    """Primary key -> the record's version field in epoch seconds (None: it has none)."""
     column = VERSION_COLUMN[stream]
-    return {id_: to_epoch(r[column]) for id_, r in expected_records(account, stream).items()}
+    return {
+        key: to_epoch(r[column]) if r.get(column) is not None else None
+        for key, r in expected_records(account, stream).items()
+    }

@@ -8,9 +8,8 @@ from collections import Counter
 import pytest
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
-from tap_zendesk.streams.tickets import TicketCommentsStream, TicketMetricsStream, TicketsStream
 from tap_zendesk.timestamps import to_epoch, to_iso
-from tests.expected import STREAMS, as_json, expected_records
+from tests.expected import STREAMS, as_json, expected_records, key_of
 from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
 
@@ -36,8 +35,8 @@ def full_sync(big_sandbox):
 @pytest.mark.parametrize("stream", STREAMS)
 def test_full_sync_emits_every_record_exactly_once(big_sandbox, full_sync, stream) -> None:
     account, _ = big_sandbox
-    emitted = full_sync.ids(stream)
-    expected = {record["id"] for record in account.expected(stream)}
+    emitted = [key_of(stream, record) for record in full_sync.records[stream]]
+    expected = set(expected_records(account, stream))
     assert duplicates(emitted) == []
     assert set(emitted) == expected
 
@@ -49,7 +48,7 @@ def test_full_sync_records_equal_the_api_records(big_sandbox, full_sync, stream)
     expected = expected_records(account, stream)
     assert full_sync.records[stream]
     for record in full_sync.records[stream]:
-        assert as_json(record) == expected[record["id"]]
+        assert as_json(record) == expected[key_of(stream, record)]
 
 
 def test_full_sync_of_5000_tickets_includes_deleted_tickets(big_sandbox, full_sync) -> None:
@@ -78,12 +77,13 @@ def test_second_sync_emits_exactly_the_changed_records(zendesk_sandbox_factory) 
     second = run_sync(config, state=first.state, streams=set(STREAMS))
 
     for stream in STREAMS:
-        assert duplicates(second.ids(stream)) == [], stream
-        assert set(second.ids(stream)) == changes.keys(stream), stream
+        emitted = [key_of(stream, record) for record in second.records[stream]]
+        assert duplicates(emitted) == [], stream
+        assert set(emitted) == changes.keys(stream), stream
     for stream in STREAMS:
         current = expected_records(server.account, stream)
         for record in second.records[stream]:
-            assert as_json(record) == current[record["id"]], stream
+            assert as_json(record) == current[key_of(stream, record)], stream
 
 
 def test_sync_after_no_changes_emits_nothing(zendesk_sandbox_factory) -> None:
@@ -93,7 +93,7 @@ def test_sync_after_no_changes_emits_nothing(zendesk_sandbox_factory) -> None:
 
     second = run_sync(config, state=first.state, streams=set(STREAMS))
 
-    assert {stream: second.ids(stream) for stream in STREAMS} == {stream: [] for stream in STREAMS}
+    assert {s: len(second.records[s]) for s in STREAMS} == dict.fromkeys(STREAMS, 0)
 
 
 def test_export_start_time_is_never_within_the_last_minute(zendesk_sandbox_factory) -> None:
@@ -157,7 +157,7 @@ def test_metrics_are_not_requested_when_ticket_metrics_is_not_selected(
     assert all("include" not in r.query for r in server.requests)
 
 
-def test_ticket_comments_alone_needs_one_page_of_the_tickets_export(
+def test_ticket_comments_alone_reads_only_the_ticket_events_export(
     zendesk_sandbox_factory,
 ) -> None:
     server = zendesk_sandbox_factory(tickets=2500, seed=16)
@@ -168,7 +168,7 @@ def test_ticket_comments_alone_needs_one_page_of_the_tickets_export(
     expected = {c["id"] for c in server.account.expected("ticket_comments")}
     assert sorted(result.ids("ticket_comments")) == sorted(expected)
     paths = Counter(r.path for r in server.requests)
-    assert paths["/api/v2/incremental/tickets/cursor.json"] == 1
+    assert set(paths) == {"/api/v2/incremental/ticket_events.json"}
     events = len(server.account.event_keys)  # one page per 1,000 events, +1 for the boundary
     assert paths["/api/v2/incremental/ticket_events.json"] in {
         -(-events // 1000),
@@ -176,6 +176,28 @@ def test_ticket_comments_alone_needs_one_page_of_the_tickets_export(
     }
 
 
-def test_ticket_comments_and_metrics_are_children_of_tickets() -> None:
-    assert TicketCommentsStream.parent_stream_type is TicketsStream
-    assert TicketMetricsStream.parent_stream_type is TicketsStream
+@pytest.mark.parametrize(
+    ("export", "streams"),
+    [
+        ("ticket_events", {"ticket_comments", "ticket_audits", "ticket_field_history"}),
+        ("tickets/cursor", {"tickets", "ticket_metrics"}),
+        ("users/cursor", {"users", "user_identities"}),
+    ],
+)
+def test_one_read_of_an_export_feeds_every_selected_stream(
+    zendesk_sandbox_factory, export, streams
+) -> None:
+    server = zendesk_sandbox_factory(tickets=1500, seed=17)
+    path = f"/api/v2/incremental/{export}.json"
+    run_sync(tap_config(server), streams={min(streams)})
+    alone = sum(r.path == path for r in server.requests)
+    server.reset_request_log()
+
+    result = run_sync(tap_config(server), streams=streams)
+
+    assert sum(r.path == path for r in server.requests) == alone
+    assert {r.path for r in server.requests} == {path}
+    for stream in streams:
+        assert {key_of(stream, r) for r in result.records[stream]} == set(
+            expected_records(server.account, stream)
+        ), stream

@@ -383,6 +383,16 @@ class SandboxAccount:
                 self._delete_ticket(batch, ticket_id)
             return batch.changes
 
+    def remove_memberships(self, stream: str, ids: Iterable[int]) -> None:
+        """Remove group or organization memberships: they vanish from the lists, no tombstone."""
+        tables = {
+            "group_memberships": self.group_memberships,
+            "organization_memberships": self.organization_memberships,
+        }
+        with self.lock:
+            for record_id in ids:
+                tables[stream].remove(record_id)
+
     def add_comments(
         self, ids: Iterable[int], *, seed: int = 0, now: int | None = None
     ) -> ChangeSet:

@@ -91,8 +91,6 @@ class CursorListStream(_BoundedStream):
     page_size: ClassVar[int] = 100
     #: Extra query parameters of the first request; `links.next` carries them on.
     list_params: ClassVar[dict[str, Any]] = {}
-    #: The endpoint filters on `start_time` server-side (inclusive, epoch seconds).
-    filter_by_start_time: ClassVar[bool] = False
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator:
@@ -107,9 +105,6 @@ class CursorListStream(_BoundedStream):
             request.params = {}
         else:
             request.params = {"page[size]": self.page_size, **self.list_params}
-            if self.filter_by_start_time:
-                # Inclusive: the bookmarked second comes again and post_process drops it.
-                request.params["start_time"] = max(self._emit_after, 0)
         return request
 
     @override
@@ -152,8 +147,7 @@ class MembershipsStream(CursorListStream):
     """A membership list: like any cursor list, but `updated_at` is sometimes missing.
 
     Zendesk omits `updated_at` on some memberships (API reference §8.12). Such a row has
-    not changed since it was created, so `created_at` stands in for it: the row is emitted
-    once, not on every run.
+    not changed since it was created, so `created_at` stands in for it.
     """
 
     @override

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tap_zendesk.deletions import DeletedWhen
 from tap_zendesk.exports import Export
 from tap_zendesk.schemas.organizations import ORGANIZATION, ORGANIZATION_MEMBERSHIP
 from tap_zendesk.streams.base import MembershipsStream, TimeExportStream
@@ -19,14 +20,17 @@ class OrganizationsStream(TimeExportStream):
     primary_keys = ("id",)
     replication_key = "updated_at"
     schema = ORGANIZATION
+    deleted_when = DeletedWhen("deleted_at")
 
 
 class OrganizationMembershipsStream(MembershipsStream):
-    """Which users belong to which organizations, from the account-wide list."""
+    """Which users belong to which organizations, from the account-wide list.
+
+    Full table, like group memberships: a removed membership vanishes from the list.
+    """
 
     name = "organization_memberships"
     path = "/organization_memberships.json"
     records_key = "organization_memberships"
     primary_keys = ("id",)
-    replication_key = "updated_at"
     schema = ORGANIZATION_MEMBERSHIP

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tap_zendesk.deletions import DeletedWhen
 from tap_zendesk.exports import Export
 from tap_zendesk.schemas.ticket_metric_events import TICKET_METRIC_EVENT
 from tap_zendesk.streams.base import TimeExportStream
@@ -27,3 +28,5 @@ class TicketMetricEventsStream(TimeExportStream):
     replication_key = "time"
     schema = TICKET_METRIC_EVENT
     plan_gated = True
+    # A breach cancelled by a fulfilment; the event's own time stands for the deletion.
+    deleted_when = DeletedWhen("deleted", value=True, at="time")

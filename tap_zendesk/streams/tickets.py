@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tap_zendesk.deletions import DeletedWhen
 from tap_zendesk.exports import Export
 from tap_zendesk.schemas.tickets import TICKET, TICKET_METRIC
 from tap_zendesk.streams.base import CursorExportStream
@@ -28,6 +29,8 @@ class TicketsStream(CursorExportStream):
     primary_keys = ("id",)
     replication_key = "generated_timestamp"
     schema = TICKET
+    # A deleted ticket's updated_at is its deletion time.
+    deleted_when = DeletedWhen("status", "deleted", at="updated_at")
 
     def derive(self, items: list[dict[str, Any]], page: dict[str, Any]) -> Iterable[dict]:  # noqa: ARG002
         """The tickets, without the `metric_set` sideload (that is `ticket_metrics`' record)."""

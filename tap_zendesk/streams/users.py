@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tap_zendesk.deletions import DeletedWhen
 from tap_zendesk.exports import Export
 from tap_zendesk.schemas.users import USER, USER_IDENTITY
 from tap_zendesk.streams.base import CursorExportStream
@@ -24,6 +25,8 @@ class UsersStream(CursorExportStream):
     primary_keys = ("id",)
     replication_key = "updated_at"
     schema = USER
+    # Zendesk keeps deleted users, with `active: false` (API reference §6.2).
+    deleted_when = DeletedWhen("active", value=False, at="updated_at")
 
 
 class UserIdentitiesStream(CursorExportStream):
