@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tap_zendesk.client import ZendeskStream
-from tap_zendesk.errors import InvalidCursorError, RecordNotFoundError, StartTimeTooRecentError
+from tap_zendesk.errors import (
+    InvalidCursorError,
+    RecordNotFoundError,
+    StartTimeTooRecentError,
+    StreamUnavailableError,
+)
 from tap_zendesk.pagination import (
     CursorListPaginator,
     ExportCursorPaginator,
@@ -453,6 +458,18 @@ class SinglePageStream(ZendeskStream):
 
     #: On a parent: the context key under which each record's `id` is handed to its children.
     child_context_key: ClassVar[str | None] = None
+    #: Set by a 403: a plan-gated child answers it for every parent alike, so one is enough.
+    _unavailable: bool = False
+
+    @override
+    def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self._unavailable:
+            return
+        try:
+            yield from super().read_records(context)
+        except StreamUnavailableError:
+            self._unavailable = True
+            raise
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator | None:
