@@ -31,8 +31,11 @@ from singer_sdk.authenticators import (
     OAuthAuthenticator,
 )
 from singer_sdk.exceptions import FatalAPIError
+from urllib3.util import Retry
 
+from tap_zendesk.deadline import DeadlineAdapter
 from tap_zendesk.errors import describe
+from tap_zendesk.session import HostBoundSession
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,6 +45,10 @@ logger = logging.getLogger(__name__)
 # Renew an expiring token this many seconds early, so no request carries a token that
 # expires on the way.
 EXPIRY_MARGIN = 120
+# Retries of the token request: only failures to connect, where nothing was sent. A refresh
+# grant whose answer was lost may already have rotated the refresh token; sending it again
+# would fail anyway.
+_TOKEN_RETRY = Retry(total=3, connect=3, read=0, status=0, other=0, backoff_factor=0.5)
 # A token obtained to replace a rejected one, and rejected too within this many seconds,
 # means the grant itself is bad: stop instead of renewing again.
 _REPLACEMENT_GRACE = 60
@@ -133,6 +140,10 @@ class ZendeskOAuthAuthenticator(OAuthAuthenticator):
             client_secret=client_secret,
             oauth_scopes="read",
         )
+        # The SDK's token session would follow a 307/308 to any host, re-sending the body
+        # with client_secret or refresh_token, and retries a refused connection for ~100 s.
+        self._session = HostBoundSession(token_url)
+        self._session.mount_all(DeadlineAdapter(max_retries=_TOKEN_RETRY))
         self._session.verify = verify
         self._token_file = token_file
         self.refresh_token = refresh_token

@@ -22,16 +22,23 @@ from tap_zendesk.errors import (
     CredentialsRejectedError,
     InvalidCursorError,
     RecordNotFoundError,
+    RequestDeadlineError,
     RetryAfterError,
+    RetryAfterTooLongError,
     StartTimeTooRecentError,
     StreamUnavailableError,
     SyncFailedError,
+    connection_failure,
     describe,
     error_code,
     retry_after_seconds,
 )
 from tap_zendesk.payload import json_object
-from tap_zendesk.settings import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
+from tap_zendesk.settings import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_REQUEST_TIMEOUT,
+)
 from tap_zendesk.timestamps import to_epoch
 
 if sys.version_info >= (3, 12):
@@ -48,7 +55,8 @@ if TYPE_CHECKING:
     from tap_zendesk.connection import ZendeskConnection
     from tap_zendesk.tap import TapZendesk
 
-# Waits for retries Zendesk gave no `Retry-After` for: exponential from 1 s, capped.
+# Waits for retries Zendesk gave no `Retry-After` for: exponential from 1 s, capped, with the
+# jitter taken off, never added, so no wait exceeds the cap.
 _FIRST_WAIT = 1.0
 _MAX_WAIT = 60.0
 # A 429 without `Retry-After`: wait out the rest of Zendesk's one-minute window.
@@ -106,7 +114,13 @@ class ZendeskStream(RESTStream[Any]):
     @property
     @override
     def timeout(self) -> int:
+        """Seconds for a whole request: connect, headers and body (see `deadline.py`)."""
         return int(self.config.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT)
+
+    @property
+    def max_retry_after(self) -> float:
+        """The longest `Retry-After` the tap waits; a longer one fails the request."""
+        return float(self.config.get("max_retry_after", DEFAULT_MAX_RETRY_AFTER))
 
     @override
     def compare_start_date(self, value: Any, start_date_value: str) -> Any:
@@ -120,7 +134,14 @@ class ZendeskStream(RESTStream[Any]):
         """Sort a response into retry, skip, restart or fail (API reference §7)."""
         status = response.status_code
         if status in {HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE}:
-            raise RetryAfterError(describe(response), response, retry_after_seconds(response))
+            retry_after = retry_after_seconds(response)
+            if retry_after is not None and retry_after > self.max_retry_after:
+                msg = (
+                    f"{describe(response)}: Zendesk asked to retry after {retry_after:g} s "
+                    f"(Retry-After), more than max_retry_after ({self.max_retry_after:g} s)"
+                )
+                raise RetryAfterTooLongError(msg)
+            raise RetryAfterError(describe(response), response, retry_after)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(describe(response), response)
         if status == HTTPStatus.UNAUTHORIZED and self._renew_token():
@@ -128,6 +149,9 @@ class ZendeskStream(RESTStream[Any]):
             raise RetriableAPIError(msg, response)
         if status >= HTTPStatus.BAD_REQUEST:
             raise self._client_error(response)
+        if status >= HTTPStatus.MULTIPLE_CHOICES:
+            # A redirect requests did not follow: no Location (off-host ones fail earlier).
+            raise FatalAPIError(f"{describe(response)}: a redirect without a usable Location")
         try:
             body = json_object(response)
         except ValueError as exc:
@@ -204,16 +228,10 @@ class ZendeskStream(RESTStream[Any]):
                 self._fail(exc)
             # A per-parent endpoint (a ticket's comments, say) of a parent deleted since.
             self.logger.warning("Skipping %s: the parent is gone", exc.path)
-        except (FatalAPIError, RetriableAPIError) as exc:
+        except (FatalAPIError, RetriableAPIError, RequestDeadlineError) as exc:
             self._fail(exc)
-        except requests.exceptions.SSLError:
-            self._fail(
-                f"the TLS certificate of {self.connection.base_url} did not verify; for a "
-                "private CA, point REQUESTS_CA_BUNDLE at its certificate"
-            )
         except requests.exceptions.RequestException as exc:
-            # The exception's own text repeats the URL with its query; the type says enough.
-            self._fail(f"could not reach {self.connection.base_url}: {type(exc).__name__}")
+            self._fail(connection_failure(exc, self.connection.base_url))
 
     def read_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         """The stream's records; subclasses add restarts, filters and shared reads here."""
@@ -230,11 +248,7 @@ class ZendeskStream(RESTStream[Any]):
 
     @override
     def request_decorator(self, func: RequestFunc) -> RequestFunc:
-        """The SDK's retry policy, except that TLS failures are not retried.
-
-        A certificate that does not verify will not verify on the next try either; the SDK
-        retries it as a connection error, which only delays the clear error.
-        """
+        """The SDK's retry policy, except for failures retrying cannot mend (`_give_up`)."""
         return backoff.on_exception(
             self.backoff_wait_generator,
             (
@@ -247,10 +261,25 @@ class ZendeskStream(RESTStream[Any]):
             ),
             max_tries=self.backoff_max_tries,
             on_backoff=self.backoff_handler,
-            giveup=lambda exc: isinstance(exc, requests.exceptions.SSLError),
+            giveup=self._give_up,
             jitter=self.backoff_jitter,
             logger=None,  # backoff_handler logs each retry once, redacted
         )(func)
+
+    def _give_up(self, exc: Exception) -> bool:
+        """Whether `exc` fails the request at once instead of being retried.
+
+        - A TLS certificate that does not verify will not verify on the next try either.
+        - A connection failure before the run's first HTTP response: the host cannot be
+          reached at all (refused, no such host), and retrying with the default backoff
+          would take minutes to say so. Once Zendesk has answered, a dropped connection is
+          a blip and is retried.
+        """
+        if isinstance(exc, requests.exceptions.SSLError):
+            return True
+        return isinstance(exc, requests.exceptions.ConnectionError) and not (
+            self.connection.session.reached
+        )
 
     @override
     def backoff_max_tries(self) -> int:
@@ -277,7 +306,7 @@ class ZendeskStream(RESTStream[Any]):
             if exception.response is not None and exception.response.status_code == 429:
                 return _RATE_LIMIT_FALLBACK_WAIT
         wait = min(_FIRST_WAIT * 2 ** (attempt - 1), _MAX_WAIT)
-        return wait + random.uniform(0, wait / 4)  # noqa: S311 - jitter, not cryptography
+        return wait - random.uniform(0, wait / 4)  # noqa: S311 - jitter, not cryptography
 
     @override
     def backoff_jitter(self, value: float) -> float:
@@ -288,7 +317,9 @@ class ZendeskStream(RESTStream[Any]):
     def backoff_handler(self, details: Details) -> None:
         """Log each retry in one line, with a redacted reason."""
         exc = details.get("exception")
-        reason = str(exc) if isinstance(exc, RetriableAPIError) else type(exc).__name__
+        # Our messages are redacted; requests' repeat the URL with its query.
+        redacted = isinstance(exc, RetriableAPIError | RequestDeadlineError)
+        reason = str(exc) if redacted else type(exc).__name__
         self.logger.warning(
             "Retrying %s in %.1f s (attempt %d failed: %s)",
             self.name,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from tap_zendesk.auth import HostBoundAuthenticator, build_authenticator
 from tap_zendesk.ratelimit import (
     DEFAULT_EXPORT_REQUESTS_PER_MINUTE,
     RateLimitedAdapter,
     RateLimiter,
 )
+from tap_zendesk.session import HostBoundSession
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -49,17 +48,18 @@ class ZendeskConnection:
         )
 
     @cached_property
-    def session(self) -> requests.Session:
+    def session(self) -> HostBoundSession:
         """One session for all streams: one connection pool, one rate limiter.
+
+        Redirects stay on the configured host and each request has a total deadline (its
+        `timeout`); see `session.py` and `deadline.py`.
 
         The SDK sends with `Session.send()`, which skips requests' merge of environment
         settings, so `REQUESTS_CA_BUNDLE` / `CURL_CA_BUNDLE` and proxy variables would be
         ignored (singer-sdk notes §11); they are applied to the session here instead.
         """
-        session = requests.Session()
-        adapter = RateLimitedAdapter(self.rate_limiter)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
+        session = HostBoundSession(self.base_url)
+        session.mount_all(RateLimitedAdapter(self.rate_limiter))
         settings = session.merge_environment_settings(self.base_url, {}, None, None, None)
         session.verify = settings["verify"]
         session.proxies.update(settings["proxies"])

@@ -13,6 +13,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from requests import exceptions as requests_exceptions
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 if TYPE_CHECKING:
@@ -61,6 +62,22 @@ class RetryAfterError(RetriableAPIError):
     ) -> None:
         super().__init__(message, response)
         self.retry_after = retry_after
+
+
+class RetryAfterTooLongError(FatalAPIError):
+    """429 or 503 whose `Retry-After` exceeds `max_retry_after`: failing beats sleeping."""
+
+
+class ForeignRedirectError(FatalAPIError):
+    """A redirect to a host other than the configured one; it is never followed."""
+
+
+class PaginationStalledError(FatalAPIError):
+    """A page whose successor is a position already read: following it would never end."""
+
+
+class RequestDeadlineError(requests_exceptions.Timeout):
+    """No complete answer (connect, headers and body) within `request_timeout` seconds."""
 
 
 def error_code(response: requests.Response) -> str:

@@ -1,16 +1,27 @@
-"""One paginator per Zendesk pagination style (API reference §3.1, §4.3, §4.4)."""
+"""One paginator per Zendesk pagination style (API reference §3.1, §4.3, §4.4).
+
+Each refuses to follow a position it has followed before: a server that repeats a `next`
+link or an export cursor, or whose time-based export stops advancing, would else keep the
+run going forever (the SDK notices only an immediate repeat, with a traceback). The request
+fails with `PaginationStalledError` naming the position; the stream's state keeps the last
+page that was written.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import parse_qs
 
 from singer_sdk.pagination import BaseAPIPaginator, BaseHATEOASPaginator
 
+from tap_zendesk.errors import PaginationStalledError
 from tap_zendesk.payload import json_object
 
 if TYPE_CHECKING:
+    from urllib.parse import ParseResult
+
     import requests
 
 logger = logging.getLogger(__name__)
@@ -18,8 +29,30 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class _Followed:
+    """The positions a paginator has followed, each of which it follows only once."""
+
+    def __init__(self) -> None:
+        self._positions: set[Hashable] = set()
+
+    def add(self, position: Hashable, name: str) -> None:
+        """Record `position` (described as `name`).
+
+        Raises:
+            PaginationStalledError: when it was followed before.
+        """
+        if position in self._positions:
+            msg = f"pagination does not advance: Zendesk sent {name} again, a page already read"
+            raise PaginationStalledError(msg)
+        self._positions.add(position)
+
+
 class CursorListPaginator(BaseHATEOASPaginator):
     """Cursor pagination of list endpoints: follow `links.next` while `meta.has_more`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._followed = _Followed()
 
     def get_next_url(self, response: requests.Response) -> str | None:
         """The next page's URL, or None on the last page."""
@@ -27,6 +60,15 @@ class CursorListPaginator(BaseHATEOASPaginator):
         if not (body.get("meta") or {}).get("has_more"):
             return None
         return (body.get("links") or {}).get("next")
+
+    def get_next(self, response: requests.Response) -> ParseResult | None:
+        """The next page's URL, once: a `next` link seen before would loop."""
+        url = super().get_next(response)
+        if url is not None:
+            # The cursor names the position; the rest of the query is ours or filters.
+            after = parse_qs(url.query).get("page[after]")
+            self._followed.add(url.geturl(), f"page[after]={after[0]}" if after else url.path)
+        return url
 
 
 class _ExportPaginator(BaseAPIPaginator[T]):
@@ -78,13 +120,22 @@ class ExportCursorPaginator(_ExportPaginator[str | None]):
     At `end_of_stream` the last `after_cursor` is still a valid start for the next run.
     """
 
+    def __init__(self, start_value: str | None, **kwargs: Any) -> None:
+        super().__init__(start_value, **kwargs)
+        self._followed = _Followed()
+        if start_value:
+            self._followed.add(start_value, f"after_cursor={start_value}")
+
     def get_next(self, response: requests.Response) -> str | None:
-        """The cursor that continues after this page."""
-        return json_object(response).get("after_cursor")
+        """The cursor that continues after this page; a cursor followed before would loop."""
+        cursor = json_object(response).get("after_cursor")
+        if cursor:
+            self._followed.add(cursor, f"after_cursor={cursor}")
+        return cursor
 
     def resume_point(self, response: requests.Response) -> str | None:
         """This page's `after_cursor`, also at the end of the stream."""
-        return self.get_next(response) or self.current_value
+        return json_object(response).get("after_cursor") or self.current_value
 
 
 class TimeExportPaginator(_ExportPaginator[int]):
@@ -97,17 +148,30 @@ class TimeExportPaginator(_ExportPaginator[int]):
     """
 
     def get_next(self, response: requests.Response) -> int | None:
-        """The next page's `start_time`."""
-        end_time = json_object(response).get("end_time")
+        """The next page's `start_time`.
+
+        Raises:
+            PaginationStalledError: when the page ends before its start, or is empty and ends
+                at its start: asking again would bring the same page forever.
+        """
+        body = json_object(response)
+        end_time = body.get("end_time")
         if not isinstance(end_time, int):
             return None
-        if end_time <= self.current_value:
+        items = body.get("count")
+        if end_time == self.current_value and isinstance(items, int) and items > 0:
             logger.info(
                 "Export page at start_time=%s was one tie group of %s records; moving on",
                 self.current_value,
-                json_object(response).get("count"),
+                items,
             )
             return self.current_value + 1
+        if end_time <= self.current_value:
+            msg = (
+                f"the export does not advance at start_time={self.current_value}: Zendesk "
+                f"answered end_time={end_time} with {items} items and end_of_stream false"
+            )
+            raise PaginationStalledError(msg)
         return end_time
 
     def resume_point(self, response: requests.Response) -> int:

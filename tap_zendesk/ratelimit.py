@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from requests.adapters import HTTPAdapter
+from tap_zendesk.deadline import DeadlineAdapter
 
 if TYPE_CHECKING:
     import requests
@@ -135,16 +135,23 @@ class RateLimiter:
             remaining = _int(
                 headers.get("ratelimit-remaining") or headers.get("X-Rate-Limit-Remaining")
             )
+            # A window resets within one window: a larger `reset` is not Zendesk's, and
+            # would stall the run for as long as it says.
             if remaining is not None and remaining <= ACCOUNT_RESERVE:
                 reset = _int(headers.get("ratelimit-reset"))
-                self._account_blocked_until = now + (reset if reset is not None else self._window)
+                wait = min(reset if reset is not None else self._window, self._window)
+                self._account_blocked_until = now + wait
             bucket = _bucket(headers.get("zendesk-ratelimit-incremental-exports"))
             if bucket.get("remaining") == 0:
-                self._export_blocked_until = now + bucket.get("resets", self._window)
+                wait = min(bucket.get("resets", self._window), self._window)
+                self._export_blocked_until = now + wait
 
 
-class RateLimitedAdapter(HTTPAdapter):
-    """A requests transport that asks the shared limiter before every send."""
+class RateLimitedAdapter(DeadlineAdapter):
+    """A requests transport that asks the shared limiter before every send.
+
+    The wait for the budget comes before the request's deadline starts.
+    """
 
     def __init__(self, limiter: RateLimiter, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 DEFAULT_REQUEST_TIMEOUT = 120
 DEFAULT_MAX_RETRIES = 8
+DEFAULT_MAX_RETRY_AFTER = 300
 
 # One DNS label: letters, digits and inner hyphens, at most 63 characters.
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -140,6 +141,16 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "How many times one request is retried after a 429, a 5xx, a timeout, a dropped "
             "connection or a malformed body before the sync fails."
+        ),
+    ),
+    th.Property(
+        "max_retry_after",
+        th.IntegerType(minimum=0),
+        default=DEFAULT_MAX_RETRY_AFTER,
+        title="Longest Retry-After",
+        description=(
+            "Seconds the tap waits at most when Zendesk answers 429 or 503 with Retry-After; "
+            "a longer Retry-After fails the sync with a line saying what Zendesk asked for."
         ),
     ),
     th.Property(
