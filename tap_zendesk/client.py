@@ -13,6 +13,7 @@ import backoff
 import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_zendesk import __version__
 from tap_zendesk.auth import HostBoundAuthenticator, ZendeskOAuthAuthenticator
@@ -70,6 +71,8 @@ class ZendeskStream(RESTStream[Any]):
     records_key: ClassVar[str]
     #: A 403 means the account's plan lacks the feature: warn and emit nothing.
     plan_gated: ClassVar[bool] = False
+    # `conform.py` does the SDK's recursive pass too, in the same walk: one pass per record.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     #: How the records say they are deleted (`deletions.py`); None: they cannot.
     deleted_when: ClassVar[DeletedWhen | None] = None
 
@@ -192,7 +195,7 @@ class ZendeskStream(RESTStream[Any]):
 
     @cached_property
     def _conform(self) -> Conformer:
-        return Conformer(self.name, self.schema)
+        return Conformer(self.name, self.schema, self.primary_keys or ())
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
