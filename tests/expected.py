@@ -11,6 +11,8 @@ from tap_zendesk.streams import STREAM_TYPES
 from tap_zendesk.timestamps import to_epoch
 
 STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
+FULL_TABLE = frozenset(t.name for t in STREAM_TYPES if not t.replication_key)
+"""Streams emitted whole on every run (ACTIVATE_VERSION signals what vanished)."""
 PRIMARY_KEYS = {stream_type.name: tuple(stream_type.primary_keys) for stream_type in STREAM_TYPES}
 
 VERSION_COLUMN = {
