@@ -25,7 +25,9 @@ from tap_zendesk.cli import (
 from tap_zendesk.connection import ZendeskConnection
 from tap_zendesk.errors import (
     CredentialsRejectedError,
+    ForeignRedirectError,
     RetryAfterError,
+    RetryAfterTooLongError,
     SyncFailedError,
     connection_failure,
 )
@@ -44,14 +46,17 @@ if TYPE_CHECKING:
     from singer_sdk.plugin_base import _ConfigInput
 
 # Failures that would fail every other stream too, so the run ends at once: credentials
-# Zendesk rejects, a host that cannot be reached or whose certificate does not verify, and
-# an account-wide rate limit. Any other failure (a 403 on one resource, a 404, a stalled
-# pagination, a 5xx or a timeout past the retries) fails only its stream.
+# Zendesk rejects, a host that cannot be reached or whose certificate does not verify, a
+# redirect off the configured host, and an account-wide rate limit. Any other failure (a
+# 403 on one resource, a 404, a stalled pagination, a 5xx or a timeout past the retries)
+# fails only its stream.
 _RUN_FATAL: tuple[type[BaseException], ...] = (
     CredentialsRejectedError,
     AuthenticationError,
     ForeignHostError,
+    ForeignRedirectError,
     RetryAfterError,
+    RetryAfterTooLongError,
     requests.exceptions.ConnectionError,
 )
 _FAILED_STREAM = re.compile(r"^Sync of '([^']+)' failed")

@@ -166,7 +166,7 @@ def test_a_refused_connection_ends_a_sync_with_its_reason_last(tmp_path) -> None
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert "| ERROR" in last
-    assert f"failed: could not reach {url}: " in last
+    assert last.endswith(f"failed: could not reach {url}: connection refused")
 
 
 def test_an_unknown_host_under_test(tmp_path) -> None:
