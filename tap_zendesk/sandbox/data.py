@@ -18,15 +18,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tap_zendesk.sandbox import config_data, resources
+from tap_zendesk.sandbox import config_data, history, resources
 from tap_zendesk.sandbox.factories import (
-    CUSTOM_STATUS_IDS,
     DATA_END,
     DATA_START,
     SENTENCES,
     SUBJECTS,
     TAGS,
     Audit,
+    Identity,
     IdSequences,
     Record,
     RecordFactory,
@@ -34,6 +34,7 @@ from tap_zendesk.sandbox.factories import (
     iso,
     ticket_rating_summary,
 )
+from tap_zendesk.sandbox.metric_events import MetricEventLog
 
 STREAMS = (
     "tickets",
@@ -48,7 +49,16 @@ STREAMS = (
 )
 """Stream names used by :meth:`SandboxAccount.expected` and :class:`ChangeSet`."""
 
-FORBIDDABLE = (*STREAMS, "ticket_events", *resources.STREAMS)
+EXPORT_STREAMS = (
+    "ticket_audits",
+    "ticket_field_history",
+    "user_identities",
+    "ticket_metric_events",
+)
+"""Streams fed by the exports (no table of their own); ``ticket_field_history`` keys are
+``(event_id, field_name)`` pairs."""
+
+FORBIDDABLE = (*STREAMS, "ticket_events", "ticket_metric_events", *resources.STREAMS)
 """Names accepted by :meth:`SandboxAccount.set_forbidden`."""
 
 LIVE_STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
@@ -148,7 +158,7 @@ class ChangeSet:
 
     stamp: int
     changed: dict[str, set[Any]] = field(
-        default_factory=lambda: {s: set() for s in (*STREAMS, *resources.STREAMS)}
+        default_factory=lambda: {s: set() for s in (*STREAMS, *EXPORT_STREAMS, *resources.STREAMS)}
     )
     deleted_tickets: set[int] = field(default_factory=set)
 
@@ -208,6 +218,8 @@ class SandboxAccount:
         self.audits: dict[int, Audit] = {}
         self.audits_of: dict[int, list[int]] = {}
         self.event_keys: list[tuple[int, int]] = []
+        self.metric_events = MetricEventLog()
+        self.identities: dict[int, tuple[Identity, ...]] = {}
         self.users = Table(_updated_epoch)
         self.organizations = Table(_updated_epoch)
         self.groups = Table()
@@ -259,15 +271,19 @@ class SandboxAccount:
 
     # -- reads ----------------------------------------------------------------------------
 
-    def expected(self, stream: str) -> list[Record]:
+    def expected(self, stream: str, *, now: int | None = None) -> list[Record]:
         """Return the records a full sync of ``stream`` must emit, as the API returns them.
 
         ``tickets`` includes deleted and archived tickets (without ``metric_set``);
         ``ticket_metrics`` the metric set of every non-deleted ticket; ``ticket_comments`` every
         comment of every non-deleted ticket plus ``ticket_id``; ``groups`` includes deleted ones.
+        For :data:`EXPORT_STREAMS` see :meth:`_expected_from_exports` (``now`` only matters to
+        ``ticket_metric_events``).
         """
         with self.lock:
-            if stream == "ticket_comments":
+            if stream in EXPORT_STREAMS:
+                records = self._expected_from_exports(stream, now)
+            elif stream == "ticket_comments":
                 records: list[Record] = [
                     {**comment, "ticket_id": ticket_id}
                     for ticket_id in self.tickets.ids
@@ -285,6 +301,31 @@ class SandboxAccount:
         # A JSON round trip gives callers private copies shaped exactly like the API's output.
         with _gc_paused():
             return json.loads(json.dumps(records))
+
+    def _expected_from_exports(self, stream: str, now: int | None) -> list[Record]:
+        """Records of the export-fed streams, in export order.
+
+        ``ticket_audits``: every ticket event as served with ``include=comment_events`` (deleted
+        tickets' events left out, archived tickets' kept); ``ticket_field_history``: one row per
+        attribute of each ``Create``/``Change`` child, from the change model; ``user_identities``:
+        every identity of every user; ``ticket_metric_events``: every event with
+        ``time <= now - 60`` (``now`` defaults to the wall clock), deleted tickets' included.
+        """
+        audits = self.audits
+        if stream == "ticket_audits":
+            return [audits[i].to_event(comment_events=True) for _, i in self.event_keys]
+        if stream == "ticket_field_history":
+            return [row for _, i in self.event_keys for row in history.history_rows(audits[i])]
+        if stream == "user_identities":
+            return self.identities_of(self.users.rows[i] for i in self.users.ids)
+        log = self.metric_events
+        visible_until = (int(time.time()) if now is None else now) - 60
+        return [log.record(log[i][1]) for i in range(bisect_left(log, (visible_until + 1,)))]
+
+    def identities_of(self, users: Iterable[Record]) -> list[Record]:
+        """Return every identity of ``users`` (the users export's ``identities`` sideload)."""
+        identities = self.identities
+        return [i.to_record() for user in users for i in identities.get(user["id"], ())]
 
     def _table(self, stream: str) -> Table:
         return {
@@ -340,8 +381,8 @@ class SandboxAccount:
             to_update = picked[:count]
             to_comment = picked[count : count + max(1, count // 2)]
             to_delete = picked[count + max(1, count // 2) :]
-            for ticket_id in to_update:
-                self._update_ticket(batch, ticket_id)
+            for ticket_id, kinds in zip(to_update, _spread_kinds(len(to_update)), strict=True):
+                self._update_ticket(batch, ticket_id, kinds)
             for ticket_id in to_comment:
                 self._comment_on_ticket(batch, ticket_id)
             for _ in range(max(1, count // 4)):
@@ -349,6 +390,7 @@ class SandboxAccount:
             for ticket_id in to_delete:
                 self._delete_ticket(batch, ticket_id)
             self._mutate_people(batch, fraction)
+            self._mutate_identities(batch, fraction)
             self._mutate_groups(batch, fraction)
             self._mutate_ratings(batch, fraction)
             changes = batch.changes
@@ -358,12 +400,17 @@ class SandboxAccount:
     def update_tickets(
         self, ids: Iterable[int], *, seed: int = 0, now: int | None = None
     ) -> ChangeSet:
-        """Update the given live, non-archived tickets (subject, status, assignee, tags)."""
+        """Update the given live, non-archived tickets.
+
+        Each gets a new status and assignee; the other change kinds
+        (:data:`~tap_zendesk.sandbox.history.MUTABLE_KINDS`) are spread over them.
+        """
         with self.lock:
             batch = self._begin(seed, now)
-            for ticket_id in ids:
+            ids = list(ids)
+            for ticket_id, kinds in zip(ids, _spread_kinds(len(ids)), strict=True):
                 self._check_mutable(ticket_id)
-                self._update_ticket(batch, ticket_id)
+                self._update_ticket(batch, ticket_id, kinds)
             return batch.changes
 
     def create_tickets(self, n: int, *, seed: int = 0, now: int | None = None) -> ChangeSet:
@@ -424,19 +471,26 @@ class SandboxAccount:
             i for i in self.tickets.ids if i not in self.archived and rows[i]["status"] != "deleted"
         ]
 
-    def _add_audit(self, audit: Audit, *, indexed: bool = True) -> None:
+    def _add_audit(
+        self, audit: Audit, *, indexed: bool = True, changes: ChangeSet | None = None
+    ) -> None:
         self.audits[audit.id] = audit
         self.audits_of.setdefault(audit.ticket_id, []).append(audit.id)
         if indexed:
             insort(self.event_keys, (audit.timestamp, audit.id))
+        if changes is not None:
+            changes.changed["ticket_audits"].add(audit.id)
+            changes.changed["ticket_field_history"].update(_history_keys(audit))
 
-    def _store_ticket(self, bundle: _TicketBundle, metric_set: Record | None) -> None:
+    def _store_ticket(
+        self, bundle: _TicketBundle, metric_set: Record | None, changes: ChangeSet
+    ) -> None:
         """Store a ticket created by a mutation (generation bulk-loads instead)."""
         ticket_id = bundle.ticket["id"]
         self.tickets.put(bundle.ticket)
         self.comments[ticket_id] = bundle.comments
         for audit in bundle.audits:
-            self._add_audit(audit)
+            self._add_audit(audit, changes=changes)
         if metric_set is not None:
             self.metric_sets.put(metric_set)
             self.metric_set_of[ticket_id] = metric_set["id"]
@@ -454,15 +508,30 @@ class SandboxAccount:
             self.metric_sets.put({**metric_set, **metric_changes, "updated_at": iso(stamp)})
             batch.changes.changed["ticket_metrics"].add(metric_set["id"])
 
-    def _update_ticket(self, batch: _Batch, ticket_id: int) -> None:
+    def _update_ticket(self, batch: _Batch, ticket_id: int, kinds: tuple[str, ...]) -> None:
+        """Change status and assignee plus one field per kind, as one audit; add metric events."""
         factory = batch.factory
         rng = factory.rng
         old = self.tickets.rows[ticket_id]
         status = rng.choice(
             [s for s in ("open", "pending", "hold", "solved") if s != old["status"]]
         )
-        subject = f"{rng.choice(SUBJECTS)} (update {batch.stamp})"
-        assignee_id = rng.choice(self.agent_ids)
+        state = history.ticket_state(old)
+        update = {**history.status_update(status), "assignee_id": rng.choice(self.agent_ids)}
+        choices = {
+            "group_id": [g for g in self.groups.ids if not self.groups.rows[g]["deleted"]],
+            "organization_id": [
+                o
+                for o in self.organizations.ids
+                if self.organizations.rows[o]["deleted_at"] is None
+            ],
+            "subject": [f"{subject} (update {batch.stamp})" for subject in SUBJECTS],
+        }
+        new_fields = factory.ticket_custom_fields()
+        for kind in kinds:
+            update.update(
+                history.kind_update(rng, kind, state, choices=choices, new_fields=new_fields)
+            )
         metric_set = self.metric_set_for(ticket_id) or {}
         stamp_iso = iso(batch.stamp)
         metric_changes: Record = {
@@ -476,33 +545,63 @@ class SandboxAccount:
         if old["status"] in ("solved", "closed"):
             metric_changes["reopens"] = metric_set.get("reopens", 0) + 1
         audit_id = self.ids.take("events")
-        children: list[tuple[Any, ...]] = [
-            (
-                "Change",
-                self.ids.take("events"),
-                {"subject": subject, "previous_value": old["subject"]},
-            ),
-            (
-                "Change",
-                self.ids.take("events"),
-                {"status": status, "previous_value": old["status"]},
-            ),
-        ]
+        children: list[Any] = list(history.apply(state, update, self._event_ids()))
+        if rng.random() < 0.5:
+            children.append(self._notification(old["requester_id"], "Your request was updated"))
         via = factory.via("web")
         self._add_audit(
-            Audit(audit_id, ticket_id, batch.stamp, assignee_id, via, factory.metadata(), children)
+            Audit(
+                audit_id,
+                ticket_id,
+                batch.stamp,
+                update["assignee_id"],
+                via,
+                factory.metadata(),
+                children,
+            ),
+            changes=batch.changes,
         )
-        self._touch_ticket(
-            batch,
-            ticket_id,
-            metric_changes,
-            subject=subject,
-            raw_subject=subject,
-            status=status,
-            custom_status_id=CUSTOM_STATUS_IDS[status],
-            assignee_id=assignee_id,
-            tags=sorted({*old["tags"], rng.choice(TAGS)}),
-        )
+        self._touch_ticket(batch, ticket_id, metric_changes, **_ticket_values(old, state))
+        self._track_metric_events(batch, ticket_id, old["status"], status)
+
+    def _track_metric_events(self, batch: _Batch, ticket_id: int, old: str, new: str) -> None:
+        """Record the metric events of a status change at the batch stamp."""
+        log = self.metric_events
+        stamp = batch.stamp
+        created = epoch(self.tickets.rows[ticket_id]["created_at"])
+        if new == "solved":
+            extra = tuple(
+                m
+                for m in ("reply_time", "pausable_update_time", "group_ownership_time")
+                if log.has_open_breach(ticket_id, m)
+            )
+            metrics = ("agent_work_time", "requester_wait_time", "resolution_time", *extra)
+            # Breaches due after now + 30 s were never visible: a fulfil cancels them.
+            seqs = log.fulfill(ticket_id, stamp, metrics, created=created, cancel_after=stamp + 90)
+        elif new in ("pending", "hold"):
+            seqs = log.pause(ticket_id, stamp)
+        elif old in ("solved", "closed"):
+            seqs = log.reopen(batch.factory.rng, ticket_id, stamp)
+        else:
+            # Back from pending or on-hold: the paused clocks run again.
+            seqs = [
+                log.add(ticket_id, stamp, m, "activate")
+                for m in ("agent_work_time", "requester_wait_time")
+            ]
+        batch.changes.changed["ticket_metric_events"].update(log.ids_of(seqs))
+
+    def _event_ids(self) -> Iterator[int]:
+        """Ids of the ``events`` sequence, taken one by one as a change needs one."""
+        return iter(lambda: self.ids.take("events"), None)
+
+    def _notification(self, recipient: int, subject: str) -> tuple[Any, ...]:
+        """A ``Notification`` child: the requester is told about the update by email."""
+        fields = {
+            "subject": subject,
+            "body": "{{ticket.comments_formatted}}",
+            "recipients": [recipient],
+        }
+        return ("Notification", self.ids.take("events"), fields)
 
     def _comment_on_ticket(self, batch: _Batch, ticket_id: int) -> None:
         factory = batch.factory
@@ -519,11 +618,24 @@ class SandboxAccount:
         )
         # Replace the list rather than append: readers may hold the old one outside the lock.
         self.comments[ticket_id] = [*self.comments.get(ticket_id, ()), comment]
-        children: list[tuple[Any, ...]] = [("Comment", comment)]
+        children: list[Any] = [("Comment", comment)]
+        if factory.rng.random() < 0.3:
+            children.append(self._cc(factory.rng))
         self._add_audit(
-            Audit(audit_id, ticket_id, batch.stamp, author_id, via, comment["metadata"], children)
+            Audit(audit_id, ticket_id, batch.stamp, author_id, via, comment["metadata"], children),
+            changes=batch.changes,
         )
         batch.changes.changed["ticket_comments"].add(comment["id"])
+        log = self.metric_events
+        metric = "reply_time" if log.has_open_breach(ticket_id, "reply_time") else None
+        seqs = log.fulfill(
+            ticket_id,
+            batch.stamp,
+            (metric or "periodic_update_time",),
+            created=epoch(ticket["created_at"]),
+            cancel_after=batch.stamp + 90,
+        )
+        batch.changes.changed["ticket_metric_events"].update(log.ids_of(seqs))
         metric_set = self.metric_set_for(ticket_id) or {}
         metric_changes = {
             "replies": metric_set.get("replies", 0) + 1,
@@ -540,10 +652,13 @@ class SandboxAccount:
         metric_set = factory.metric_set(
             bundle.ticket, comment_times=bundle.comment_times, solved_at=None, replies=0
         )
-        self._store_ticket(bundle, metric_set)
-        batch.changes.changed["tickets"].add(bundle.ticket["id"])
-        batch.changes.changed["ticket_metrics"].add(metric_set["id"])
-        batch.changes.changed["ticket_comments"].update(c["id"] for c in bundle.comments)
+        changed = batch.changes.changed
+        self._store_ticket(bundle, metric_set, batch.changes)
+        changed["tickets"].add(bundle.ticket["id"])
+        changed["ticket_metrics"].add(metric_set["id"])
+        changed["ticket_comments"].update(c["id"] for c in bundle.comments)
+        # Breaches scheduled ahead are not in the export yet: only events at the stamp count.
+        changed["ticket_metric_events"].update(self.metric_events.ids_of(bundle.metric_events))
 
     def _delete_ticket(self, batch: _Batch, ticket_id: int) -> None:
         old = self.tickets.rows[ticket_id]
@@ -558,6 +673,9 @@ class SandboxAccount:
         changed["ticket_comments"].difference_update(
             c["id"] for c in self.comments.get(ticket_id, ())
         )
+        for audit_id in self.audits_of.get(ticket_id, ()):
+            changed["ticket_audits"].discard(audit_id)
+            changed["ticket_field_history"].difference_update(_history_keys(self.audits[audit_id]))
         # A deleted ticket's history leaves the ticket-events export, as its comments leave the
         # comments endpoint, so both ways of reading comments agree.
         for audit_id in self.audits_of.get(ticket_id, ()):
@@ -598,6 +716,8 @@ class SandboxAccount:
             self.users.put(user)
             self.end_user_ids.append(user["id"])
             changed["users"].add(user["id"])
+            self.identities[user["id"]] = factory.identities(user)
+            changed["user_identities"].update(i.id for i in self.identities[user["id"]])
             membership = factory.organization_membership(user, organization, stamp, default=True)
             self.organization_memberships.put(membership)
             changed["organization_memberships"].add(membership["id"])
@@ -636,6 +756,44 @@ class SandboxAccount:
             membership = factory.organization_membership(user, organization, stamp, default=False)
             memberships.put(membership)
             changed["organization_memberships"].add(membership["id"])
+
+    def _mutate_identities(self, batch: _Batch, fraction: float) -> None:
+        """Change identities of some end users, each change bumping its user's ``updated_at``.
+
+        In turn: an email identity gets verified or its address changes (the user's ``email``
+        follows), a phone identity is added or, when there is one, removed.
+        """
+        factory = batch.factory
+        rng = factory.rng
+        stamp = batch.stamp
+        changed = batch.changes.changed
+        count = max(3, round(fraction * len(self.users) / 2))
+        users = rng.sample(self.end_user_ids, min(count, len(self.end_user_ids)))
+        for turn, user_id in enumerate(users):
+            user = self.users.rows[user_id]
+            identities = list(self.identities.get(user_id, ()))
+            email = identities[0]
+            if turn % 3 == 0:
+                identities[0] = email._replace(verified=True, updated=stamp)
+            elif turn % 3 == 1:
+                address = f"{user['email'].split('@')[0]}.{stamp}@example.net"
+                identities[0] = email._replace(value=address, updated=stamp)
+                user = {**user, "email": address}
+            else:
+                phones = [i for i in identities if i.type == "phone_number"]
+                if phones:
+                    identities.remove(phones[0])
+                else:
+                    phone = f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"
+                    identity_id = self.ids.take("identities")
+                    kind, primary, verified = "phone_number", False, False
+                    identities.append(
+                        Identity(identity_id, user_id, kind, phone, primary, verified, stamp, stamp)
+                    )
+            changed["user_identities"].update(i.id for i in identities if i.updated == stamp)
+            self.identities[user_id] = tuple(identities)
+            self.users.put({**user, "updated_at": iso(stamp)})
+            changed["users"].add(user_id)
 
     def _mutate_groups(self, batch: _Batch, fraction: float) -> None:
         factory = batch.factory
@@ -721,7 +879,7 @@ class SandboxAccount:
             batch.factory.metadata(),
             children,
         )
-        self._add_audit(audit)
+        self._add_audit(audit, changes=batch.changes)
         self._touch_ticket(batch, ticket_id, {}, satisfaction_rating=ticket_rating_summary(rating))
 
     # -- ticket construction, shared by generation and mutation ----------------------------
@@ -735,7 +893,12 @@ class SandboxAccount:
         status: str,
         n_comments: int,
     ) -> _TicketBundle:
-        """Build a ticket with its comments and audits on a timeline from ``created`` to ``end``."""
+        """Build a ticket with its comments and audits on a timeline from ``created`` to ``end``.
+
+        The ticket is created in an earlier state (new, unassigned, some fields different) and
+        its later audits change it into the final record, so replaying its history gives the
+        ticket's values; its metric events follow the same timeline.
+        """
         rng = factory.rng
         ids = self.ids
         ticket_id = ids.take("tickets")
@@ -747,12 +910,16 @@ class SandboxAccount:
         times = [created]
         for t in sorted(factory.between(created + 1, end) for _ in range(n_comments - 1)):
             times.append(max(t, times[-1] + 1))
-        status_time = None
+        status_time = solved_at = None
         if status in ("solved", "closed"):
-            status_time = max(factory.between(times[-1] + 1, end), times[-1] + 1)
+            # A closed ticket was solved first, so it needs two seconds after its last comment.
+            status_time = max(factory.between(times[-1] + 1, end), times[-1] + 2)
+            solved_at = status_time
+            if status == "closed":
+                solved_at = factory.between(times[-1] + 1, status_time - 1)
+        updated = status_time or times[-1]
 
         audit_id = ids.take("events")
-        subject_child, status_child = ids.take("events"), ids.take("events")
         first = factory.comment(
             audit_id=audit_id, author=requester, created=created, public=True, via=via
         )
@@ -760,7 +927,7 @@ class SandboxAccount:
         ticket = factory.ticket(
             ticket_id,
             created=created,
-            updated=status_time or times[-1],
+            updated=updated,
             status=status,
             requester=requester,
             submitter=requester,
@@ -770,23 +937,17 @@ class SandboxAccount:
             description=first["body"],
             subject=subject,
         )
+        final = history.ticket_state(ticket)
+        state = history.initial_state(rng, final) if updated > created else dict(final)
+        creation: list[Any] = [history.create_set(ids, state), ("Comment", first)]
+        if rng.random() < 0.5:
+            creation.append(self._notification(requester["id"], "Request received"))
         audits = [
-            Audit(
-                audit_id,
-                ticket_id,
-                created,
-                requester["id"],
-                via,
-                first["metadata"],
-                [
-                    ("Create", subject_child, {"subject": subject[0]}),
-                    ("Create", status_child, {"status": "new" if agent is None else "open"}),
-                    ("Comment", first),
-                ],
-            )
+            Audit(audit_id, ticket_id, created, requester["id"], via, first["metadata"], creation)
         ]
         comments = [first]
         replies = 0
+        first_reply = None
         for t in times[1:]:
             by_agent = agent is not None and rng.random() < 0.6
             author = agent if by_agent and agent is not None else requester
@@ -805,7 +966,9 @@ class SandboxAccount:
                     via=factory.via("web") if by_agent else via,
                 )
             comments.append(comment)
-            replies += by_agent and comment["public"]
+            if by_agent and comment["public"]:
+                replies += 1
+                first_reply = first_reply or t
             audits.append(
                 Audit(
                     comment_audit,
@@ -817,26 +980,101 @@ class SandboxAccount:
                     [("Comment", comment)],
                 )
             )
-        if status_time is not None:
-            change_audit = ids.take("events")
-            if status == "closed":
-                by, change_via = None, factory.via("rule")
-                change = {"status": "closed", "previous_value": "solved"}
-            else:
-                by, change_via = agent["id"] if agent else None, factory.via("web")
-                change = {"status": "solved", "previous_value": "open"}
-            audits.append(
-                Audit(
-                    change_audit,
-                    ticket_id,
-                    status_time,
-                    by,
-                    change_via,
-                    factory.metadata(),
-                    [("Change", ids.take("events"), change)],
-                )
+        if updated > created:
+            steps = history.planned_steps(
+                rng, final, created=created, solved_at=solved_at, updated=updated
             )
-        return _TicketBundle(ticket, comments, audits, times, status_time, replies)
+            audits += self._change_audits(factory, ticket_id, state, steps, agent)
+        metric_events = self._ticket_metric_events(
+            rng, ticket, first_reply=first_reply, solved_at=solved_at
+        )
+        return _TicketBundle(ticket, comments, audits, times, solved_at, replies, metric_events)
+
+    def _change_audits(
+        self,
+        factory: RecordFactory,
+        ticket_id: int,
+        state: history.State,
+        steps: list[history.Step],
+        agent: Record | None,
+    ) -> list[Audit]:
+        """Apply planned steps to ``state``, one audit each (by the agent, or an automation)."""
+        rng = factory.rng
+        audits = []
+        for step in steps:
+            audit_id = self.ids.take("events")
+            children: list[Any] = list(history.apply(state, step.update, self._event_ids()))
+            if step.by_system:
+                by, via = None, factory.via("rule")
+            else:
+                by = agent["id"] if agent else rng.choice(self.agent_ids)
+                via = factory.via("web")
+                if rng.random() < 0.1:
+                    children.append(self._cc(rng))
+            metadata = factory.metadata()
+            audits.append(Audit(audit_id, ticket_id, step.at, by, via, metadata, children))
+        return audits
+
+    def _cc(self, rng: random.Random) -> tuple[Any, ...]:
+        """A ``Cc`` child: an agent copied in on the update."""
+        return ("Cc", self.ids.take("events"), {"recipients": [rng.choice(self.agent_ids)]})
+
+    def _ticket_metric_events(
+        self,
+        rng: random.Random,
+        ticket: Record,
+        *,
+        first_reply: int | None,
+        solved_at: int | None,
+    ) -> list[int]:
+        """Record a ticket's metric events over its timeline; return the seqs at creation."""
+        log = self.metric_events
+        ticket_id = ticket["id"]
+        created = epoch(ticket["created_at"])
+        priority, group_id = ticket["priority"], ticket["group_id"]
+        at_creation = log.open_ticket(rng, ticket_id, created, priority, group_id)
+        if first_reply is not None:
+            reply = ("reply_time",)
+            log.fulfill(ticket_id, first_reply, reply, created=created, cancel_after=first_reply)
+        if ticket["status"] in ("pending", "hold"):
+            log.pause(ticket_id, epoch(ticket["updated_at"]))
+        if solved_at is not None:
+            extra = tuple(
+                m
+                for m in ("reply_time", "pausable_update_time", "group_ownership_time")
+                if log.has_open_breach(ticket_id, m)
+            )
+            metrics = ("agent_work_time", "requester_wait_time", "resolution_time", *extra)
+            log.fulfill(ticket_id, solved_at, metrics, created=created, cancel_after=solved_at)
+        return at_creation
+
+
+def _spread_kinds(count: int) -> list[tuple[str, ...]]:
+    """Share the change kinds among ``count`` updates so that together they make every kind."""
+    kinds = history.MUTABLE_KINDS
+    per = max(1, -(-len(kinds) // max(count, 1)))
+    return [tuple(kinds[(n * per + k) % len(kinds)] for k in range(per)) for n in range(count)]
+
+
+def _history_keys(audit: Audit) -> set[tuple[int, str]]:
+    """The ``ticket_field_history`` primary keys ``(event_id, field_name)`` of an audit."""
+    return {(change.id, str(change.field)) for change in audit.field_changes()}
+
+
+def _ticket_values(old: Record, state: history.State) -> Record:
+    """Return the ticket record's values for ``state`` (custom fields back into their list)."""
+    values: Record = {name: state[name] for name in history.ATTRIBUTES}
+    if state["subject"] != old["subject"]:
+        values["raw_subject"] = state["subject"]
+    custom = [
+        entry
+        if entry["value"] == state[entry["id"]]
+        else {"id": entry["id"], "value": state[entry["id"]]}
+        for entry in old["custom_fields"]
+    ]
+    # One list under both names, as generated tickets have it.
+    values["custom_fields"] = values["fields"] = custom
+    return values
 
 
 CHANNELS = ("web", "email", "email", "api", "mobile", "web_widget")
@@ -852,6 +1090,8 @@ class _TicketBundle:
     comment_times: list[int]
     solved_at: int | None
     replies: int
+    metric_events: list[int]
+    """Seqs of the metric events at creation (those a mutation reports)."""
 
 
 class _Generator:
@@ -965,6 +1205,8 @@ class _Generator:
                 account.end_user_ids.append(user["id"])
             users.append(user)
         account.admin_id = users[0]["id"]
+        for user in users:
+            account.identities[user["id"]] = f.identities(user)
         account.users.load(users)
         account.group_memberships.load(group_memberships)
         account.organization_memberships.load(org_memberships)
@@ -975,6 +1217,7 @@ class _Generator:
         metric_sets: list[Record] = []
         ratings: list[Record] = []
         problems: list[Record] = []
+        account.metric_events.bulk = True
         for _ in range(count):
             ticket, metric_set, rating = self._ticket(problems)
             tickets.append(ticket)
@@ -984,6 +1227,7 @@ class _Generator:
             if rating is not None:
                 ratings.append(rating)
                 account.rating_of[ticket["id"]] = rating["id"]
+        account.metric_events.finish_bulk()
         self._bulk_update(tickets)
         account.tickets.load(tickets)
         account.metric_sets.load(metric_sets)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 Record = dict[str, Any]
@@ -26,6 +27,8 @@ DATA_END = 1767225599  # 2025-12-31T23:59:59Z
 
 BRAND_ID = 360000000101
 TICKET_FORM_ID = 360000000201
+TICKET_FORM_IDS = (TICKET_FORM_ID, 360000000202)
+"""Ticket forms; generated tickets end on the first, some start on the other (a form change)."""
 CUSTOM_STATUS_IDS = {
     "new": 360000000301,
     "open": 360000000302,
@@ -47,6 +50,7 @@ ID_BASES = {
     "satisfaction_ratings": 366_000_000_000,
     "events": 367_000_000_000,
     "attachments": 368_000_000_000,
+    "identities": 369_000_000_000,
 }
 
 TICKET_FIELD_IDS = {
@@ -193,14 +197,70 @@ class IdSequences:
         self.next_ids[sequence] = value + 1
         return value
 
+    def take_many(self, sequence: str, count: int) -> int:
+        """Reserve ``count`` consecutive ids of ``sequence``; return the first."""
+        value = self.next_ids[sequence]
+        self.next_ids[sequence] = value + count
+        return value
+
+
+class FieldChange(NamedTuple):
+    """One ``Create`` or ``Change`` child: ``field`` is an attribute name or a custom field id."""
+
+    event_type: str
+    id: int
+    field: str | int
+    value: Any
+    previous_value: Any = None
+
+    def render(self, via: str) -> Record:
+        """Render as a ticket-events child (zendesk-api-more §8): the field's own name as key."""
+        event: Record = {"id": self.id, "via": via, "via_reference_id": None}
+        name, value, previous = self.field, self.value, self.previous_value
+        if isinstance(name, int):
+            event["custom_ticket_fields"] = {str(name): value}
+        else:
+            event[name] = value
+        if name == "tags":
+            before = set(previous or ())
+            event["added_tags"] = sorted(set(value) - before)
+            event["removed_tags"] = sorted(before - set(value))
+        event["event_type"] = self.event_type
+        if self.event_type == "Change":
+            event["previous_value"] = previous
+        return event
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSet:
+    """A ticket's creation children, ids ``first_id`` onwards (one object instead of ~20).
+
+    ``fields`` tuples are shared between tickets, so a ticket's creation costs one small object
+    and one tuple of values.
+    """
+
+    first_id: int
+    fields: tuple[str | int, ...]
+    values: tuple[Any, ...]
+
+    def changes(self) -> Iterator[FieldChange]:
+        """Yield one ``Create`` child per property set, in order."""
+        for offset, (name, value) in enumerate(zip(self.fields, self.values, strict=True)):
+            yield FieldChange("Create", self.first_id + offset, name, value)
+
+
+Child = tuple[Any, ...] | FieldChange | CreateSet
+"""An audit child: ``("Comment", comment)``, ``(event_type, id, fields)``, or a field change."""
+
 
 @dataclass(slots=True)
 class Audit:
     """One ticket update as the ticket-events export sees it (built into JSON on demand).
 
-    ``children`` holds ``("Comment", comment)`` or ``(event_type, id, fields)`` tuples such as
-    ``("Change", id, {"status": "solved", "previous_value": "open"})``. An audit that adds a
-    comment shares the comment's ``metadata`` object, as in Zendesk.
+    ``children`` holds ``("Comment", comment)`` tuples, field changes (:class:`FieldChange`,
+    :class:`CreateSet`) and other events as ``(event_type, id, fields)`` tuples such as
+    ``("Notification", id, {"subject": ..., "body": ..., "recipients": [...]})``. An audit that
+    adds a comment shares the comment's ``metadata`` object, as in Zendesk.
     """
 
     id: int
@@ -209,52 +269,43 @@ class Audit:
     author_id: int | None
     via: Record
     metadata: Record
-    children: list[tuple[Any, ...]]
+    children: list[Child]
+
+    @property
+    def updater_id(self) -> int:
+        """The ``updater_id`` of the export: the author, or -1 for system updates."""
+        return self.author_id if self.author_id is not None else -1
+
+    def field_changes(self) -> Iterator[FieldChange]:
+        """Yield the audit's ``Create``/``Change`` children in order."""
+        for child in self.children:
+            if isinstance(child, CreateSet):
+                yield from child.changes()
+            elif isinstance(child, FieldChange):
+                yield child
 
     def to_event(self, *, comment_events: bool) -> Record:
-        """Render as a ``ticket_events`` item (``via`` is a string there, reference §6.19)."""
+        """Render as a ``ticket_events`` item (``via`` is a string there, reference §6.19).
+
+        Non-comment children carry the via name as a string (observed); comments keep their
+        ``via`` object, as the docs' ``comment_events`` example shows.
+        """
         channel = self.via["channel"]
+        via_name = VIA_NAMES.get(channel, str(channel))
         children: list[Record] = []
         for child in self.children:
-            if child[0] == "Comment":
-                comment = child[1]
-                # event_type is the comment's type: "Comment" or "VoiceComment".
-                if comment_events:
-                    event = {
-                        "id": comment["id"],
-                        "via": comment["via"],
-                        "via_reference_id": None,
-                        "type": comment["type"],
-                        "author_id": comment["author_id"],
-                        "body": comment["body"],
-                        "html_body": comment["html_body"],
-                        "plain_body": comment["plain_body"],
-                        "public": comment["public"],
-                        "attachments": comment["attachments"],
-                        "audit_id": comment["audit_id"],
-                        "created_at": comment["created_at"],
-                        "event_type": comment["type"],
-                    }
-                    if "data" in comment:
-                        event["data"] = comment["data"]
-                    children.append(event)
-                else:
-                    children.append(
-                        {
-                            "id": comment["id"],
-                            "via": comment["via"],
-                            "via_reference_id": None,
-                            "comment_present": True,
-                            "comment_public": comment["public"],
-                            "event_type": comment["type"],
-                        }
-                    )
+            if isinstance(child, CreateSet):
+                children.extend(change.render(via_name) for change in child.changes())
+            elif isinstance(child, FieldChange):
+                children.append(child.render(via_name))
+            elif child[0] == "Comment":
+                children.append(_comment_child(child[1], comment_events=comment_events))
             else:
                 kind, child_id, fields = child
                 children.append(
                     {
                         "id": child_id,
-                        "via": self.via,
+                        "via": via_name,
                         "via_reference_id": None,
                         **fields,
                         "event_type": kind,
@@ -265,13 +316,77 @@ class Audit:
             "ticket_id": self.ticket_id,
             "timestamp": self.timestamp,
             "created_at": iso(self.timestamp),
-            "updater_id": self.author_id if self.author_id is not None else -1,
-            "via": VIA_NAMES.get(channel, str(channel)),
+            "updater_id": self.updater_id,
+            "via": via_name,
             "system": self.metadata["system"],
             "metadata": self.metadata,
             "event_type": "Audit",
             "child_events": children,
         }
+
+
+class Identity(NamedTuple):
+    """One user identity (zendesk-api-more §6), stored as a tuple and rendered when served."""
+
+    id: int
+    user_id: int
+    type: str
+    value: str
+    primary: bool
+    verified: bool
+    created: int
+    updated: int
+
+    def to_record(self) -> Record:
+        """Return the identity as the API serves it; only email identities carry deliverability."""
+        record: Record = {
+            "url": f"{API_BASE}/users/{self.user_id}/identities/{self.id}.json",
+            "id": self.id,
+            "user_id": self.user_id,
+            "type": self.type,
+            "value": self.value,
+            "verified": self.verified,
+            "primary": self.primary,
+            "verification_method": "full" if self.verified else "none",
+            "verified_at": iso(self.created) if self.verified else None,
+            "created_at": iso(self.created),
+            "updated_at": iso(self.updated),
+            "undeliverable_count": 0,
+        }
+        if self.type == "email":
+            record["deliverable_state"] = "deliverable"
+        return record
+
+
+def _comment_child(comment: Record, *, comment_events: bool) -> Record:
+    """Render a comment child; its event_type is the comment's type (Comment, VoiceComment)."""
+    if not comment_events:
+        return {
+            "id": comment["id"],
+            "via": comment["via"],
+            "via_reference_id": None,
+            "comment_present": True,
+            "comment_public": comment["public"],
+            "event_type": comment["type"],
+        }
+    event = {
+        "id": comment["id"],
+        "via": comment["via"],
+        "via_reference_id": None,
+        "type": comment["type"],
+        "author_id": comment["author_id"],
+        "body": comment["body"],
+        "html_body": comment["html_body"],
+        "plain_body": comment["plain_body"],
+        "public": comment["public"],
+        "attachments": comment["attachments"],
+        "audit_id": comment["audit_id"],
+        "created_at": comment["created_at"],
+        "event_type": comment["type"],
+    }
+    if "data" in comment:
+        event["data"] = comment["data"]
+    return event
 
 
 class RecordFactory:
@@ -601,6 +716,52 @@ class RecordFactory:
             "updated_at": iso(created),
             "view_tickets": self.rng.random() < 0.7,
         }
+
+    def identities(self, user: Record) -> tuple[Identity, ...]:
+        """Return a user's 1-3 identities: the primary email, sometimes a phone and a Twitter."""
+        rng = self.rng
+        created, updated = epoch(user["created_at"]), epoch(user["updated_at"])
+        user_id = user["id"]
+        found = [
+            Identity(
+                self.ids.take("identities"),
+                user_id,
+                "email",
+                user["email"],
+                True,  # noqa: FBT003 - a NamedTuple field
+                user["verified"],
+                created,
+                self.between(created, updated),
+            )
+        ]
+        if user["phone"] is not None and rng.random() < 0.7:
+            found.append(
+                Identity(
+                    self.ids.take("identities"),
+                    user_id,
+                    "phone_number",
+                    user["phone"],
+                    False,  # noqa: FBT003 - a NamedTuple field
+                    rng.random() < 0.5,
+                    at := self.between(created, updated),
+                    at,
+                )
+            )
+        if rng.random() < 0.1:
+            handle = f"@{user['email'].split('@')[0]}_{rng.randint(10, 99)}"
+            found.append(
+                Identity(
+                    self.ids.take("identities"),
+                    user_id,
+                    "twitter",
+                    handle,
+                    False,  # noqa: FBT003 - a NamedTuple field
+                    True,  # noqa: FBT003 - a NamedTuple field
+                    at := self.between(created, updated),
+                    at,
+                )
+            )
+        return tuple(found)
 
     # -- tickets and what hangs off them --------------------------------------------------
 
