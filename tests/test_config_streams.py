@@ -217,3 +217,25 @@ def test_a_403_on_holidays_is_asked_once_not_once_per_schedule(zendesk_sandbox_f
     run_sync(tap_config(server), streams={"schedule_holidays"})
 
     assert request_counts(server) == Counter({"schedules": 1, "schedule_holidays": 1})
+
+
+def test_a_full_table_run_can_tell_the_target_which_rows_are_gone(zendesk_sandbox_factory) -> None:
+    """With the SDK's ACTIVATE_VERSION messages, a deleted trigger drops out of the table."""
+    server = zendesk_sandbox_factory(tickets=200, seed=36)
+    config = tap_config(server, emit_activate_version_messages=True)
+    first = run_sync(config, streams={"triggers"})
+    server.account.mutate(seed=1)
+
+    second = run_sync(config, state=first.state, streams={"triggers"})
+
+    activations = [
+        m for m in second.messages if m["type"] == "ACTIVATE_VERSION" and m["stream"] == "triggers"
+    ]
+    assert len(activations) == 1
+    assert all(
+        m["version"] == activations[0]["version"]
+        for m in second.messages
+        if m["type"] == "RECORD" and m["stream"] == "triggers"
+    )
+    gone = set(first.ids("triggers")) - set(second.ids("triggers"))
+    assert len(gone) == 1

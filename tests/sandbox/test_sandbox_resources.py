@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tap_zendesk.sandbox import SandboxAccount
-from tap_zendesk.sandbox.config_data import CUSTOM_TYPES
+from tap_zendesk.sandbox.config_content import CUSTOM_TYPES
 from tap_zendesk.sandbox.factories import CUSTOM_STATUS_IDS, RATING_REASONS, TICKET_FIELD_IDS
 from tap_zendesk.sandbox.resources import BY_STREAM, RESOURCES, STREAMS
 
