@@ -143,6 +143,12 @@ def summary_lines(report: SyncReport) -> list[str]:
         + (f"; non-2xx responses: {refused:,}" if refused else ""),
     ]
     lines += [f"{s.name} {s.status}: {s.reason}" for s in report.streams if s.status != "ok"]
+    lines += [
+        f"{s.name} logged {s.warnings:,} warning{'s' if s.warnings > 1 else ''}, the first: "
+        f"{s.first_warning}"
+        for s in report.streams
+        if s.warnings
+    ]
     if report.run_failure:
         lines.append(f"the tap's last line: {report.run_failure}")
     lines += [f"CHECK FAILED: {problem}" for problem in report.problems]

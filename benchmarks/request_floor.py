@@ -145,6 +145,9 @@ class StreamOutcome:
     #: "ok", "skipped" (a logged skip: plan-gated 403, no Help Center) or "failed".
     status: str = "ok"
     reason: str = ""
+    #: Other warnings the stream logged (conformed values, skipped rows, ...), and the first.
+    warnings: int = 0
+    first_warning: str = ""
 
 
 @dataclass

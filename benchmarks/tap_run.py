@@ -119,10 +119,13 @@ class _ExportItems:
 class _StreamLog(logging.Handler):
     """Collects the tap's 'Sync of ... failed' and 'Skipping stream ...' lines per stream."""
 
-    def __init__(self) -> None:
+    def __init__(self, tap_name: str) -> None:
         super().__init__(level=logging.WARNING)
+        self._prefix = f"{tap_name}."
         self.failed: dict[str, str] = {}
         self.skipped: dict[str, str] = {}
+        #: Any other warning, per stream (the logger's name): how many, and the first.
+        self.warnings: dict[str, list[str]] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -130,6 +133,9 @@ class _StreamLog(logging.Handler):
             self.failed[match[1]] = match[2]
         elif match := _SKIPPED.match(message):
             self.skipped[match[1]] = match[2]
+        else:
+            stream = record.name.removeprefix(self._prefix)
+            self.warnings.setdefault(stream, []).append(message)
 
 
 @dataclass
@@ -173,7 +179,7 @@ def run_tap(
     tap.connection.session.hooks["response"].append(items)
     primary_keys = {s.name: tuple(s.primary_keys or ("id",)) for s in tap.streams.values()}
     sink = _MessageSink(primary_keys)
-    log = _StreamLog()
+    log = _StreamLog(tap.name)
     tap_logger = logging.getLogger(tap.name)
     tap_logger.addHandler(log)
     # Without a handler of its own the tap's warnings would go to stderr (logging's last
@@ -190,7 +196,10 @@ def run_tap(
         tap_logger.propagate = propagate
     outcomes = {}
     for name, keys in sink.keys.items():
-        outcome = StreamOutcome(name, len(keys))
+        warnings = log.warnings.get(name, [])
+        outcome = StreamOutcome(
+            name, len(keys), warnings=len(warnings), first_warning=next(iter(warnings), "")
+        )
         if name in log.failed:
             outcome.status, outcome.reason = "failed", log.failed[name]
         elif name in log.skipped:
