@@ -199,9 +199,12 @@ def test_full_table_sync_after_changes_emits_the_current_list(two_syncs, stream)
 
 @pytest.mark.parametrize("stream", STREAMS)
 def test_incremental_sync_reads_each_stream_at_the_request_floor(two_syncs, stream) -> None:
-    account, _, _, counts = two_syncs
+    """Lists without a change filter are read whole; deleted tickets only down to the bookmark."""
+    account, changes, _, counts = two_syncs
     resource = BY_STREAM[stream]
-    if stream == "schedule_holidays":
+    if stream == "deleted_tickets":
+        floor = len(changes.keys(stream)) // 100 + 1
+    elif stream == "schedule_holidays":
         floor = len(account.expected("schedules"))
     elif resource.style == "single_page":
         floor = 1
@@ -239,3 +242,24 @@ def test_a_full_table_run_can_tell_the_target_which_rows_are_gone(zendesk_sandbo
     )
     gone = set(first.ids("triggers")) - set(second.ids("triggers"))
     assert len(gone) == 1
+
+
+def test_deleted_tickets_are_read_newest_first_down_to_the_bookmark(zendesk_sandbox_factory):
+    server = zendesk_sandbox_factory(tickets=800, seed=37)
+    account = server.account
+    live = [
+        t["id"]
+        for t in account.expected("tickets")
+        if t["status"] != "deleted" and t["id"] not in account.archived
+    ]
+    account.delete_tickets(live[:150])  # the list now spans two pages
+    config = tap_config(server)
+    first = run_sync(config, streams={"deleted_tickets"})
+    changes = account.delete_tickets(live[150:153])
+    server.reset_request_log()
+
+    second = run_sync(config, state=first.state, streams={"deleted_tickets"})
+
+    assert len(account.expected("deleted_tickets")) > 100
+    assert sorted(second.ids("deleted_tickets")) == sorted(changes.deleted_tickets)
+    assert [r.query for r in server.requests] == [{"page[size]": "100", "sort": "-deleted_at"}]

@@ -34,7 +34,7 @@ else:
     from typing_extensions import override
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     import requests
     from singer_sdk.helpers.types import Context
@@ -502,3 +502,44 @@ class HelpCenterStream(CursorListStream):
             self.logger.warning(
                 "Skipping stream '%s': the account has no Help Center (%s)", self.name, exc
             )
+
+
+class _UntilPaginator(CursorListPaginator):
+    """Cursor pagination that also ends when the stream says it has read enough."""
+
+    def __init__(self, done: Callable[[], bool]) -> None:
+        super().__init__()
+        self._done = done
+
+    @override
+    def get_next_url(self, response: requests.Response) -> str | None:
+        return None if self._done() else super().get_next_url(response)
+
+
+class NewestFirstListStream(CursorListStream):
+    """A cursor list Zendesk sorts by the replication key: read newest first.
+
+    `/deleted_tickets` honours `sort=-deleted_at` (supplement §7.2), so an incremental read
+    stops after the first page that reaches the bookmark (everything after it is older): one
+    request per 100 changes instead of one per 100 rows, which matters on an endpoint limited
+    to 10 requests a minute.
+    """
+
+    @override
+    def get_new_paginator(self) -> BaseAPIPaginator:
+        self._reached_bookmark = False
+        return _UntilPaginator(lambda: self._reached_bookmark)
+
+    @override
+    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
+        request = super().get_http_request(page=page)
+        if not page.next_page_token:
+            request.params["sort"] = f"-{self.replication_key}"
+        return request
+
+    @override
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        changed = self.row_epoch(row)
+        if changed is not None and changed <= self._emit_after:
+            self._reached_bookmark = True
+        return super().post_process(row, context)

@@ -1,14 +1,15 @@
 """Deleted users and deleted tickets: where deletions become visible.
 
 Both lists grow with the account and can't be filtered by time, so they are incremental on
-the deletion's timestamp: the whole list is read (100 per request) and only rows deleted
-since the bookmark are emitted (`CursorListStream`).
+the deletion's timestamp and emit only rows deleted since the bookmark. Deleted users are
+read whole (100 per request; their list sorts only by id); deleted tickets newest first,
+up to the bookmark.
 """
 
 from __future__ import annotations
 
 from tap_zendesk.schemas.deleted import DELETED_TICKET, DELETED_USER
-from tap_zendesk.streams.base import CursorListStream
+from tap_zendesk.streams.base import CursorListStream, NewestFirstListStream
 
 
 class DeletedUsersStream(CursorListStream):
@@ -22,11 +23,12 @@ class DeletedUsersStream(CursorListStream):
     schema = DELETED_USER
 
 
-class DeletedTicketsStream(CursorListStream):
+class DeletedTicketsStream(NewestFirstListStream):
     """Deleted tickets not yet scrubbed (about 30 days), emitted when deleted (`deleted_at`).
 
-    The tickets stream already carries them as `status: deleted`; this adds who deleted them
-    and the status they had.
+    Read newest deletion first, so an incremental run stops at the bookmark. The tickets
+    stream already carries them as `status: deleted`; this adds who deleted them and the
+    status they had.
     """
 
     name = "deleted_tickets"
