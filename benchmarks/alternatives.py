@@ -19,7 +19,7 @@ from request_floor import LIST_PAGE, EndpointRow, SyncReport, real_minutes
 from tap_zendesk.sandbox import Credentials
 
 if TYPE_CHECKING:
-    from tap_run import TapRun
+    from sync_run import TapRun
 
     from tap_zendesk.sandbox import SandboxServer
 

@@ -37,14 +37,14 @@ from request_floor import (
     build_report,
     endpoints_of,
 )
-from tap_run import run_tap
+from sync_run import run_tap
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
 from tap_zendesk.tap import TapZendesk
 
 if TYPE_CHECKING:
     from record_checks import CheckResult
-    from tap_run import TapRun
+    from sync_run import TapRun
 
     from tap_zendesk.sandbox import ChangeSet
 

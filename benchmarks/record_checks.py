@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tap_run import key_of
+from sync_run import key_of
 
 if TYPE_CHECKING:
-    from tap_run import TapRun
+    from sync_run import TapRun
 
     from tap_zendesk.sandbox import ChangeSet, SandboxAccount
 

@@ -76,7 +76,7 @@ class _MessageSink(io.TextIOBase):
             self.state = message["value"]
 
 
-class _ExportItems:
+class ExportItems:
     """A response hook: the distinct items of every export page the tap read.
 
     Items are told apart by (id, position): a time-based export repeats the boundary second's
@@ -175,7 +175,7 @@ def run_tap(
     started = time.perf_counter()
     tap = TapZendesk(config=dict(config), state=state, parse_env_config=False)
     exports = {e.family: e.export for e in endpoints if e.export is not None}
-    items = _ExportItems(exports)
+    items = ExportItems(exports)
     tap.connection.session.hooks["response"].append(items)
     primary_keys = {s.name: tuple(s.primary_keys or ("id",)) for s in tap.streams.values()}
     sink = _MessageSink(primary_keys)
