@@ -35,6 +35,7 @@ from tap_zendesk.exports import Export, ExportWalk
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
 from tap_zendesk.state import StateError, upgrade_state
 from tap_zendesk.streams import STREAM_TYPES
+from tap_zendesk.streams.custom_fields import type_custom_fields
 from tap_zendesk.timestamps import latest_export_start
 
 if sys.version_info >= (3, 12):
@@ -86,6 +87,12 @@ class TapZendesk(Tap):
     @override
     def discover_streams(self) -> list[Stream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    @override
+    def run_discovery(self) -> str:
+        """Discovery, with custom fields typed from their definitions (not for --test)."""
+        type_custom_fields(self)
+        return super().run_discovery()
 
     @override
     def run_connection_test(self) -> bool:

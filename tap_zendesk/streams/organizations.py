@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from tap_zendesk.custom_fields import ORGANIZATION_FIELDS
 from tap_zendesk.deletions import DeletedWhen
 from tap_zendesk.exports import Export
 from tap_zendesk.schemas.organizations import ORGANIZATION, ORGANIZATION_MEMBERSHIP
 from tap_zendesk.streams.base import MembershipsStream, TimeExportStream
+from tap_zendesk.streams.custom_fields import CustomFieldsMixin
 
 
-class OrganizationsStream(TimeExportStream):
+class OrganizationsStream(CustomFieldsMixin, TimeExportStream):
     """Every organization changed since the bookmark (time-based: no cursor export exists)."""
 
     name = "organizations"
@@ -20,6 +22,7 @@ class OrganizationsStream(TimeExportStream):
     primary_keys = ("id",)
     replication_key = "updated_at"
     schema = ORGANIZATION
+    custom_fields = ORGANIZATION_FIELDS
     deleted_when = DeletedWhen("deleted_at")
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tap_zendesk.custom_fields import TICKET_FIELDS
 from tap_zendesk.deletions import DeletedWhen
 from tap_zendesk.exports import Export
 from tap_zendesk.schemas.tickets import TICKET, TICKET_METRIC
 from tap_zendesk.streams.base import CursorExportStream
+from tap_zendesk.streams.custom_fields import CustomFieldsMixin
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -21,7 +23,7 @@ TICKETS_EXPORT = Export(
 )
 
 
-class TicketsStream(CursorExportStream):
+class TicketsStream(CustomFieldsMixin, CursorExportStream):
     """Every ticket changed since the bookmark, deleted ones with `status: "deleted"`."""
 
     name = "tickets"
@@ -29,6 +31,7 @@ class TicketsStream(CursorExportStream):
     primary_keys = ("id",)
     replication_key = "generated_timestamp"
     schema = TICKET
+    custom_fields = TICKET_FIELDS
     # A deleted ticket's updated_at is its deletion time.
     deleted_when = DeletedWhen("status", "deleted", at="updated_at")
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tap_zendesk.custom_fields import USER_FIELDS
 from tap_zendesk.deletions import DeletedWhen
 from tap_zendesk.exports import Export
 from tap_zendesk.schemas.users import USER, USER_IDENTITY
 from tap_zendesk.streams.base import CursorExportStream
+from tap_zendesk.streams.custom_fields import CustomFieldsMixin
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -17,7 +19,7 @@ USERS_EXPORT = Export(
 )
 
 
-class UsersStream(CursorExportStream):
+class UsersStream(CustomFieldsMixin, CursorExportStream):
     """Every user changed since the bookmark; deleted users come with `active: false`."""
 
     name = "users"
@@ -25,6 +27,7 @@ class UsersStream(CursorExportStream):
     primary_keys = ("id",)
     replication_key = "updated_at"
     schema = USER
+    custom_fields = USER_FIELDS
     # Zendesk keeps deleted users, with `active: false` (API reference §6.2).
     deleted_when = DeletedWhen("active", value=False, at="updated_at")
 
