@@ -1036,6 +1036,8 @@ class SandboxAccount:
         if first_reply is not None:
             reply = ("reply_time",)
             log.fulfill(ticket_id, first_reply, reply, created=created, cancel_after=first_reply)
+            # From the first reply on, the ticket expects periodic updates until solved.
+            log.add(ticket_id, first_reply, "periodic_update_time", "activate")
         if ticket["status"] in ("pending", "hold"):
             log.pause(ticket_id, epoch(ticket["updated_at"]))
         if solved_at is not None:
@@ -1044,6 +1046,8 @@ class SandboxAccount:
                 for m in ("reply_time", "pausable_update_time", "group_ownership_time")
                 if log.has_open_breach(ticket_id, m)
             )
+            if first_reply is not None:
+                extra += ("periodic_update_time",)
             metrics = ("agent_work_time", "requester_wait_time", "resolution_time", *extra)
             log.fulfill(ticket_id, solved_at, metrics, created=created, cancel_after=solved_at)
         return at_creation

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from tap_zendesk.sandbox.factories import (
     CUSTOM_STATUS_IDS,
     SUBJECTS,
+    TAGGER_OPTIONS,
     TAGS,
     TICKET_FIELD_IDS,
     TICKET_FORM_IDS,
@@ -142,6 +143,10 @@ def initial_state(rng: random.Random, final: State) -> State:
     for field_id in TICKET_FIELD_IDS.values():
         if rng.random() < 0.2:
             state[field_id] = None
+    tagger = TICKET_FIELD_IDS["tagger"]
+    if final[tagger] is not None and rng.random() < 0.3:
+        # Re-tiered later: a custom field change with a previous value.
+        state[tagger] = rng.choice([o for o in TAGGER_OPTIONS if o != final[tagger]])
     return state
 
 
