@@ -198,12 +198,12 @@ def test_update_of_an_archived_ticket_is_refused():
 
 def test_changeset_rejects_unknown_streams():
     with pytest.raises(ValueError, match="unknown stream"):
-        ChangeSet(stamp=1).keys("brands")
+        ChangeSet(stamp=1).keys("no_such_stream")
 
 
 def test_set_forbidden_rejects_unknown_streams(account):
     with pytest.raises(ValueError, match="unknown stream"):
-        account.set_forbidden("brands")
+        account.set_forbidden("no_such_stream")
 
 
 def test_groups_option_sets_the_number_of_groups_with_the_last_three_deleted():
