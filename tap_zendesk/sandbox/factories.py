@@ -543,11 +543,39 @@ class RecordFactory:
             "lookup": rng.randint(1, 5000),
             "unused": None,
         }
+        # The messy JSON real accounts hold (§6.17), chosen from the integer value so that no
+        # extra random draw shifts the rest of the generated account: numbers as strings,
+        # decimals as integers, checkboxes as strings, a number in a text field, options
+        # deleted since they were set, an inactive field keeping its old values, and now and
+        # then an integer field holding text that no type fits.
+        n = values["integer"]
+        if n % 3 == 0:
+            values["integer"] = str(n)
+        elif n % 101 == 7:
+            values["integer"] = f"{n} units"
+        if n % 5 == 1:
+            values["decimal"] = f"{values['decimal']:.2f}"
+        elif n % 5 == 2:
+            values["decimal"] = int(values["decimal"])
+        if n % 4 == 1:
+            values["checkbox"] = "true" if values["checkbox"] else "false"
+        if n % 6 == 5:
+            values["lookup"] = str(values["lookup"])
+        if n % 25 == 4:
+            values["text"] = n
+        if n % 40 == 3:
+            values["tagger"] = "tier_platinum"  # an option deleted since
+        if n % 40 == 5:
+            values["multiselect"] = [*values["multiselect"], "product_legacy"]  # deleted too
+        if n % 10 == 3:
+            values["unused"] = f"XXXXXXXXXXXX{n % 10_000:04d}"  # the inactive card field
         fields = []
         cache = self._field_values
         for kind, field_id in TICKET_FIELD_IDS.items():
             value = values[kind] if kind == "unused" or rng.random() > 0.15 else None
-            key = (field_id, tuple(value) if isinstance(value, list) else value)
+            # The type is part of the key: 12 and "12", 12 and 12.0 are different values here.
+            frozen = tuple(value) if isinstance(value, list) else value
+            key = (field_id, (type(value).__name__, frozen))
             entry = cache.get(key)
             if entry is None:
                 entry = cache[key] = {"id": field_id, "value": value}
