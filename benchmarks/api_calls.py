@@ -149,6 +149,12 @@ def summary_lines(report: SyncReport) -> list[str]:
         for s in report.streams
         if s.warnings
     ]
+    if report.tap_warnings:
+        count = len(report.tap_warnings)
+        lines.append(
+            f"the tap logged {count:,} warning{'s' if count > 1 else ''} outside any stream, "
+            f"the first: {report.tap_warnings[0]}"
+        )
     if report.run_failure:
         lines.append(f"the tap's last line: {report.run_failure}")
     lines += [f"CHECK FAILED: {problem}" for problem in report.problems]
@@ -271,6 +277,7 @@ def report_of(
         label, endpoints, server.requests, run.outcomes, run.items_read, run.seconds
     )
     report.run_failure = run.failure
+    report.tap_warnings = run.tap_warnings
     report.problems = check.problems
     report.unchecked = check.unchecked
     return report

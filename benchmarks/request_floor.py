@@ -198,6 +198,8 @@ class SyncReport:
     run_failure: str | None = None
     problems: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
+    #: Warnings the tap logged outside any stream.
+    tap_warnings: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -274,6 +276,7 @@ class SyncReport:
             "real_account_minutes": self.real_minutes,
             "measured_seconds": self.seconds,
             "run_failure": self.run_failure,
+            "tap_warnings": self.tap_warnings,
             "problems": self.problems,
             "unchecked": self.unchecked,
         }

@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from contextlib import redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -42,7 +42,7 @@ def key_of(primary_keys: tuple[str, ...], record: dict[str, Any]) -> Any:
     return tuple(record.get(k) for k in primary_keys)
 
 
-class _MessageSink(io.TextIOBase):
+class MessageSink(io.TextIOBase):
     """Stands in for stdout: parses Singer messages line by line, keeps keys, not records."""
 
     def __init__(self, primary_keys: dict[str, tuple[str, ...]]) -> None:
@@ -55,6 +55,11 @@ class _MessageSink(io.TextIOBase):
 
     def writable(self) -> bool:
         return True
+
+    @property
+    def buffer(self) -> _BinarySide:
+        """The bytes side of stdout, which the SDK's msgspec writer writes to."""
+        return _BinarySide(self)
 
     def write(self, text: str) -> int:
         self._buffer += text
@@ -74,6 +79,23 @@ class _MessageSink(io.TextIOBase):
                 self.ticket_status[record["id"]] = record.get("status")
         elif message["type"] == "STATE":
             self.state = message["value"]
+
+
+class _BinarySide(io.RawIOBase):
+    """`sys.stdout.buffer` of a `MessageSink`: UTF-8 lines handed on to the sink."""
+
+    def __init__(self, sink: MessageSink) -> None:
+        super().__init__()
+        self._sink = sink
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        # A record may be split across writes only at a line end: the writer sends whole
+        # messages, so each chunk decodes on its own.
+        self._sink.write(bytes(data).decode())
+        return len(data)
 
 
 class ExportItems:
@@ -151,6 +173,8 @@ class TapRun:
     seconds: float
     #: The tap's last line when the run ended non-zero (a failed stream, say).
     failure: str | None = None
+    #: Warnings the tap logged outside any stream.
+    tap_warnings: list[str] = field(default_factory=list)
 
 
 def export_horizon(state: dict[str, Any] | None, streams: tuple[str, ...]) -> int:
@@ -178,7 +202,7 @@ def run_tap(
     items = ExportItems(exports)
     tap.connection.session.hooks["response"].append(items)
     primary_keys = {s.name: tuple(s.primary_keys or ("id",)) for s in tap.streams.values()}
-    sink = _MessageSink(primary_keys)
+    sink = MessageSink(primary_keys)
     log = _StreamLog(tap.name)
     tap_logger = logging.getLogger(tap.name)
     tap_logger.addHandler(log)
@@ -218,4 +242,5 @@ def run_tap(
         items_read,
         time.perf_counter() - started,
         failure,
+        log.warnings.get(tap.name, []),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,10 @@ from request_floor import (
     build_report,
     endpoints_of,
 )
-from sync_run import ExportItems, export_horizon
+from sync_run import ExportItems, MessageSink, export_horizon, run_tap
 
 from tap_zendesk.exports import Export
+from tap_zendesk.sandbox import SandboxAccount, SandboxServer
 from tap_zendesk.sandbox.server import LoggedRequest
 from tap_zendesk.tap import TapZendesk
 
@@ -180,3 +182,24 @@ def test_an_export_starts_where_its_least_advanced_stream_stands():
 def test_an_export_starts_at_the_beginning_when_one_of_its_streams_has_no_position():
     state = {"bookmarks": {"users": {"export_position": 500}, "user_identities": {}}}
     assert export_horizon(state, ("users", "user_identities")) == 0
+
+
+def test_messages_on_stdouts_bytes_side_are_read_like_text():
+    sink = MessageSink({"groups": ("id",)})
+    with redirect_stdout(sink):
+        sys.stdout.buffer.write(b'{"type": "RECORD", "stream": "groups", "record": {"id": 1}}\n')
+        sys.stdout.write('{"type": "RECORD", "stream": "groups", "record": {"id": 2}}\n')
+    assert sink.keys["groups"] == [1, 2]
+
+
+def test_a_stream_the_server_refuses_is_reported_as_that_streams_outcome():
+    account = SandboxAccount.generate(tickets=20, seed=1)
+    account.set_forbidden("sla_policies")
+    with SandboxServer(account).start() as server:
+        config = {**server.tap_config(), "export_requests_per_minute": 100_000}
+        declared = endpoints_of(TapZendesk(config=dict(config), parse_env_config=False))
+        run = run_tap(config, None, declared, verbose=False)
+    refused = run.outcomes["sla_policies"]
+    assert (refused.status, refused.records) == ("skipped", 0)
+    assert refused.reason.startswith("no access to 'sla_policies' (403 Forbidden")
+    assert run.outcomes["tickets"].records == 20
