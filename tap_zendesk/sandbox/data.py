@@ -394,6 +394,11 @@ class SandboxAccount:
             self._mutate_groups(batch, fraction)
             self._mutate_ratings(batch, fraction)
             changes = batch.changes
+            # The users export sideloads every identity of each user it serves, so a changed
+            # user brings all its identities (the changed ones carry the batch stamp).
+            changes.changed["user_identities"] = {
+                i.id for user_id in changes.changed["users"] for i in self.identities[user_id]
+            }
             config_data.mutate(self, rng, batch.stamp, changes.changed, changes.deleted_tickets)
             return changes
 
@@ -717,7 +722,6 @@ class SandboxAccount:
             self.end_user_ids.append(user["id"])
             changed["users"].add(user["id"])
             self.identities[user["id"]] = factory.identities(user)
-            changed["user_identities"].update(i.id for i in self.identities[user["id"]])
             membership = factory.organization_membership(user, organization, stamp, default=True)
             self.organization_memberships.put(membership)
             changed["organization_memberships"].add(membership["id"])
@@ -790,7 +794,6 @@ class SandboxAccount:
                     identities.append(
                         Identity(identity_id, user_id, kind, phone, primary, verified, stamp, stamp)
                     )
-            changed["user_identities"].update(i.id for i in identities if i.updated == stamp)
             self.identities[user_id] = tuple(identities)
             self.users.put({**user, "updated_at": iso(stamp)})
             changed["users"].add(user_id)
