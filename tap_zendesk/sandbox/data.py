@@ -1015,7 +1015,11 @@ class SandboxAccount:
                 if rng.random() < 0.1:
                     children.append(self._cc(rng))
             metadata = factory.metadata()
-            audits.append(Audit(audit_id, ticket_id, step.at, by, via, metadata, children))
+            audit = Audit(audit_id, ticket_id, step.at, by, via, metadata, children)
+            if not step.by_system and ticket_id > 1 and rng.random() < 0.02:
+                # A duplicate request merged into this ticket while it was worked on.
+                audit.merged_ticket_ids = [rng.randrange(1, ticket_id)]
+            audits.append(audit)
         return audits
 
     def _cc(self, rng: random.Random) -> tuple[Any, ...]:

@@ -270,6 +270,8 @@ class Audit:
     via: Record
     metadata: Record
     children: list[Child]
+    merged_ticket_ids: list[int] | None = None
+    """Tickets merged into this one by this update (the key is served only on merges)."""
 
     @property
     def updater_id(self) -> int:
@@ -311,7 +313,7 @@ class Audit:
                         "event_type": kind,
                     }
                 )
-        return {
+        event = {
             "id": self.id,
             "ticket_id": self.ticket_id,
             "timestamp": self.timestamp,
@@ -323,6 +325,9 @@ class Audit:
             "event_type": "Audit",
             "child_events": children,
         }
+        if self.merged_ticket_ids is not None:
+            event["merged_ticket_ids"] = self.merged_ticket_ids
+        return event
 
 
 class Identity(NamedTuple):

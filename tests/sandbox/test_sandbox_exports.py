@@ -151,6 +151,14 @@ def test_notification_and_cc_children_are_present(account):
     assert kinds["Cc"] > 0
 
 
+def test_merges_name_the_merged_tickets_and_other_audits_lack_the_key(account):
+    audits = account.expected("ticket_audits")
+    merges = [a for a in audits if "merged_ticket_ids" in a]
+    assert merges
+    assert all(len(a["merged_ticket_ids"]) == 1 for a in merges)
+    assert all(a["merged_ticket_ids"][0] < a["ticket_id"] for a in merges)
+
+
 def test_field_change_children_carry_the_via_name_as_a_string(account):
     changes = field_children(account.expected("ticket_audits"), "Change")
     assert {type(c["via"]) for c in changes} == {str}
