@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from tap_zendesk.conform import Conformer
+from tap_zendesk.custom_fields import pick_values, typed_names, with_typed_fields
 from tap_zendesk.sandbox import SandboxAccount
 from tap_zendesk.streams import STREAM_TYPES
 from tap_zendesk.timestamps import to_epoch
@@ -36,18 +40,50 @@ def as_json(value: object) -> Any:
     )
 
 
-def expected_records(account: SandboxAccount, stream: str) -> dict[Any, dict[str, Any]]:
+def expected_records(
+    account: SandboxAccount, stream: str, *, typed: bool = False
+) -> dict[Any, dict[str, Any]]:
     """The sandbox's records of `stream` by primary key, as the tap emits them.
 
-    Memberships without `updated_at` get their `created_at` (MembershipsStream).
+    Memberships without `updated_at` get their `created_at` (MembershipsStream). `typed`: as
+    a sync with a discovered catalog emits them, custom field values typed (tickets,
+    users, organizations; see `custom_field_typing`).
     """
+    typing = custom_field_typing(account, stream) if typed else None
     records = {}
     for record in account.expected(stream):
         emitted = dict(record)
         if stream.endswith("_memberships") and emitted.get("updated_at") is None:
             emitted["updated_at"] = emitted["created_at"]
+        if typing is not None:
+            emitted = typing(emitted)
         records[key_of(stream, emitted)] = as_json(emitted)
     return records
+
+
+def custom_field_typing(
+    account: SandboxAccount, stream: str
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """What a discovered catalog makes of a record's custom fields, None for other streams.
+
+    The conversions themselves are pinned in tests/test_custom_fields.py; this applies the
+    tap's own to the account's definitions, for tests of whole records through a pipeline.
+    """
+    stream_type = next(t for t in STREAM_TYPES if t.name == stream)
+    family = getattr(stream_type, "custom_fields", None)
+    if family is None:
+        return None
+    schema = with_typed_fields(stream_type.schema, family, account.expected(family.definitions))
+    names = typed_names(family, schema)
+    conformer = Conformer(stream, schema, stream_type.primary_keys)
+
+    def typed(record: dict[str, Any]) -> dict[str, Any]:
+        record = copy.deepcopy(record)
+        if family.raw_list is not None:
+            record[family.values] = pick_values(record.get(family.raw_list), names)
+        return conformer(record) or record
+
+    return typed
 
 
 def versions(account: SandboxAccount, stream: str) -> dict[Any, int | None]:
