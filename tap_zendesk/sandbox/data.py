@@ -575,14 +575,11 @@ class SandboxAccount:
         stamp = batch.stamp
         created = epoch(self.tickets.rows[ticket_id]["created_at"])
         if new == "solved":
-            extra = tuple(
-                m
-                for m in ("reply_time", "pausable_update_time", "group_ownership_time")
-                if log.has_open_breach(ticket_id, m)
+            # stamp + 90 >= now: breaches due later were never visible, so the solve cancels them.
+            replied = (self.metric_set_for(ticket_id) or {}).get("replies", 0) > 0
+            seqs = log.solve(
+                ticket_id, stamp, created=created, cancel_after=stamp + 90, replied=replied
             )
-            metrics = ("agent_work_time", "requester_wait_time", "resolution_time", *extra)
-            # Breaches due after now + 30 s were never visible: a fulfil cancels them.
-            seqs = log.fulfill(ticket_id, stamp, metrics, created=created, cancel_after=stamp + 90)
         elif new in ("pending", "hold"):
             seqs = log.pause(ticket_id, stamp)
         elif old in ("solved", "closed"):
@@ -632,6 +629,7 @@ class SandboxAccount:
         )
         batch.changes.changed["ticket_comments"].add(comment["id"])
         log = self.metric_events
+        # The first reply fulfils reply_time (cancelling its breach ahead); later ones are updates.
         metric = "reply_time" if log.has_open_breach(ticket_id, "reply_time") else None
         seqs = log.fulfill(
             ticket_id,
@@ -1048,15 +1046,10 @@ class SandboxAccount:
         if ticket["status"] in ("pending", "hold"):
             log.pause(ticket_id, epoch(ticket["updated_at"]))
         if solved_at is not None:
-            extra = tuple(
-                m
-                for m in ("reply_time", "pausable_update_time", "group_ownership_time")
-                if log.has_open_breach(ticket_id, m)
+            replied = first_reply is not None
+            log.solve(
+                ticket_id, solved_at, created=created, cancel_after=solved_at, replied=replied
             )
-            if first_reply is not None:
-                extra += ("periodic_update_time",)
-            metrics = ("agent_work_time", "requester_wait_time", "resolution_time", *extra)
-            log.fulfill(ticket_id, solved_at, metrics, created=created, cancel_after=solved_at)
         return at_creation
 
 

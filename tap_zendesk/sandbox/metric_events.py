@@ -279,6 +279,20 @@ class MetricEventLog(Sequence[tuple[int, int]]):
                 del self.open_breaches[ticket_id]
         return new
 
+    def solve(
+        self, ticket_id: int, at: int, *, created: int, cancel_after: int, replied: bool
+    ) -> list[int]:
+        """Fulfil every clock a solve stops (periodic updates only run after a first reply)."""
+        running = ("reply_time", "pausable_update_time", "group_ownership_time")
+        metrics = (
+            "agent_work_time",
+            "requester_wait_time",
+            "resolution_time",
+            *(m for m in running if self.has_open_breach(ticket_id, m)),
+            *(("periodic_update_time",) if replied else ()),
+        )
+        return self.fulfill(ticket_id, at, metrics, created=created, cancel_after=cancel_after)
+
     def has_open_breach(self, ticket_id: int, metric: str) -> bool:
         """Return whether ``metric`` of the ticket has a breach not fulfilled yet."""
         index = _METRIC[metric]
