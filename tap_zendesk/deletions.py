@@ -22,7 +22,7 @@ DELETED_AT_PROPERTY = th.Property(
     DELETED_AT,
     th.DateTimeType,
     description="When Zendesk marked the record deleted; null while it is live.",
-).to_dict()
+).to_dict()[DELETED_AT]  # to_dict() is {name: schema}
 
 
 @dataclass(frozen=True)
