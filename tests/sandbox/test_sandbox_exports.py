@@ -199,10 +199,13 @@ def test_archived_tickets_keep_their_events_and_deleted_tickets_lose_theirs(acco
 def test_a_mutation_batch_changes_every_kind_on_old_tickets():
     fresh = SandboxAccount.generate(tickets=200, seed=1)
     changes = fresh.mutate(seed=2, now=NOW)
-    batch = [e for e in fresh.expected("ticket_audits") if e["timestamp"] == changes.stamp]
-    kinds = set().union(*map(changed_attributes, field_children(batch, "Change")))
+    old_tickets = [
+        e
+        for e in fresh.expected("ticket_audits")
+        if e["timestamp"] == changes.stamp and e["ticket_id"] <= 200
+    ]
+    kinds = set().union(*map(changed_attributes, field_children(old_tickets, "Change")))
     assert kinds == CHANGE_KINDS
-    assert {e["ticket_id"] for e in batch if field_children([e], "Change")} & set(range(1, 201))
 
 
 def test_updates_spread_every_mutable_kind_even_over_two_tickets():
