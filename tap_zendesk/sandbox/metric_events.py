@@ -41,16 +41,18 @@ EVENT_TYPES = (
 )
 SLA_POLICIES = (
     {
-        "id": 360_000_900_001,
-        "title": "Urgent and high priority",
-        "description": "Fast first reply and resolution for urgent and high priority tickets",
+        "id": 360_000_840_002,
+        "title": "Standard",
+        "description": "Standard: first reply within 240 minutes",
     },
     {
-        "id": 360_000_900_002,
-        "title": "Standard",
-        "description": "Normal and low priority tickets",
+        "id": 360_000_840_001,
+        "title": "Enterprise customers",
+        "description": "Enterprise customers: first reply within 30 minutes",
     },
 )
+"""Policies as events embed them: ids and titles of the sandbox's ``/slas/policies`` records
+(:mod:`.config_data`); index 0 serves urgent and high priority tickets, 1 the rest."""
 GROUP_SLA_POLICIES = (
     {
         "id": 360_000_910_001,

@@ -350,6 +350,17 @@ def test_sla_objects_carry_target_business_hours_and_policy(account):
     assert {frozenset(s["policy"]) for s in slas} == {frozenset(("id", "title", "description"))}
 
 
+def test_sla_policies_of_metric_events_are_the_accounts_policies(account):
+    policies = {(p["id"], p["title"], p["description"]) for p in account.expected("sla_policies")}
+    used = {
+        (s["policy"]["id"], s["policy"]["title"], s["policy"]["description"])
+        for e in account.expected("ticket_metric_events", now=NOW)
+        if (s := e.get("sla"))
+    }
+    assert used
+    assert used <= policies
+
+
 def test_every_metric_appears(account):
     metrics = {e["metric"] for e in account.expected("ticket_metric_events", now=NOW)}
     assert len(metrics) == 7
