@@ -34,7 +34,7 @@ from singer_sdk.exceptions import FatalAPIError
 from urllib3.util import Retry
 
 from tap_zendesk.deadline import DeadlineAdapter
-from tap_zendesk.errors import describe
+from tap_zendesk.errors import ForeignRedirectError, connection_failure, describe
 from tap_zendesk.session import HostBoundSession
 
 if TYPE_CHECKING:
@@ -198,8 +198,10 @@ class ZendeskOAuthAuthenticator(OAuthAuthenticator):
             response = self._session.post(
                 self.auth_endpoint, data=self.oauth_request_body, timeout=60
             )
+        except ForeignRedirectError as exc:
+            raise AuthenticationError(f"OAuth token request refused: {exc}") from None
         except requests.RequestException as exc:
-            msg = f"could not reach the OAuth token endpoint: {type(exc).__name__}"
+            msg = f"OAuth token request failed: {connection_failure(exc, self.auth_endpoint)}"
             raise AuthenticationError(msg) from None
         if not response.ok:
             msg = f"Zendesk refused the OAuth grant ({describe(response)})"
