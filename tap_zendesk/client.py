@@ -17,7 +17,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_zendesk import __version__
 from tap_zendesk.auth import HostBoundAuthenticator, ZendeskOAuthAuthenticator
-from tap_zendesk.conform import Conformer
+from tap_zendesk.conform import Conformer, record_messages
 from tap_zendesk.deletions import DELETED_AT, DELETED_AT_PROPERTY, DeletedWhen
 from tap_zendesk.errors import (
     CredentialsRejectedError,
@@ -73,6 +73,7 @@ class ZendeskStream(RESTStream[Any]):
     plan_gated: ClassVar[bool] = False
     # `conform.py` does the SDK's recursive pass too, in the same walk: one pass per record.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    _generate_record_messages = record_messages
     #: How the records say they are deleted (`deletions.py`); None: they cannot.
     deleted_when: ClassVar[DeletedWhen | None] = None
 
@@ -195,7 +196,7 @@ class ZendeskStream(RESTStream[Any]):
 
     @cached_property
     def _conform(self) -> Conformer:
-        return Conformer(self.name, self.schema, self.primary_keys or ())
+        return Conformer(self.name, self.schema, self.primary_keys or (), self.mask)
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:

@@ -3,13 +3,14 @@
 Zendesk is consistent in practice, but a proxy, an API change or a data fix can send
 `"id": "12"`, an epoch where an ISO date was, `NaN`, or `"garbage-date"`. The SDK's own
 conformance turns the string "false" into True, leaves "12" in an integer column, lets `NaN`
-crash the run and never looks at a date's text; run after this pass it would also walk every
-record a second time (about 40 % of the tap's CPU), so streams turn it off
-(`TYPE_CONFORMANCE_LEVEL = NONE`) and this pass does its work too:
+crash the run and never looks at a date's text. Run after this pass, it and the SDK's removal
+of deselected properties would walk every record twice more (each about as costly as this
+whole pass), so streams skip both (`record_messages`) and this pass does their work too:
 
 - at every depth the schema declares (objects with `properties`, arrays with `items`);
-- properties the schema does not declare are removed, unless the object allows additional
-  properties, with one warning per stream and set of names (as the SDK words it);
+- properties deselected in the catalog are removed; properties the schema does not declare
+  are removed too, unless the object allows additional properties, with one warning per
+  stream and set of names (as the SDK words it);
 - clear cases are coerced (`"12"` -> 12, `12.0` -> 12, `"false"` -> False, epoch -> ISO date);
 - anything else (`NaN`, `Infinity`, `"garbage-date"`, a list where a number belongs) becomes
   null with a warning naming the stream, record and field path; the record is kept;
@@ -24,12 +25,18 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from singer_sdk import singerlib
+from singer_sdk.helpers._util import utc_now
 
 from tap_zendesk.timestamps import parse_datetime, to_iso
+
+if TYPE_CHECKING:
+    from singer_sdk import Stream
 
 logger = logging.getLogger(__name__)
 
@@ -138,12 +145,13 @@ _ANY_FITS = frozenset({str, int, bool, Decimal, dict, list})
 class _Node:
     """How one schema position is checked: types that fit as they are, and the fix."""
 
-    __slots__ = ("additional", "fits", "fix", "items", "properties")
+    __slots__ = ("additional", "deselected", "fits", "fix", "items", "properties")
 
     def __init__(self, fits: frozenset[type], fix: Fix) -> None:
         self.fits = fits
         self.fix = fix
         self.properties: dict[str, _Node] = {}
+        self.deselected: frozenset[str] = frozenset()
         self.additional = True
         self.items: _Node | None = None
 
@@ -154,17 +162,25 @@ def _types(spec: dict[str, Any]) -> list[str]:
     return [t for t in types if t != "null"]
 
 
-def _compile(spec: dict[str, Any]) -> _Node:
+def _compile(
+    spec: dict[str, Any], deselected: frozenset[tuple[str, ...]], path: tuple[str, ...] = ()
+) -> _Node:
     kinds = _types(spec)
     if kinds == ["object"]:
         node = _Node(frozenset(), Conformer.fix_object)
-        node.properties = {name: _compile(sub) for name, sub in spec.get("properties", {}).items()}
+        properties = spec.get("properties", {})
+        node.deselected = frozenset(n for n in properties if (*path, n) in deselected)
+        node.properties = {
+            name: _compile(sub, deselected, (*path, name))
+            for name, sub in properties.items()
+            if name not in node.deselected
+        }
         node.additional = bool(spec.get("additionalProperties"))
         return node
     if kinds == ["array"]:
         node = _Node(frozenset(), Conformer.fix_array)
         items = spec.get("items")
-        node.items = _compile(items) if isinstance(items, dict) else None
+        node.items = _compile(items, deselected, path) if isinstance(items, dict) else None
         return node
     if len(kinds) == 1 and kinds[0] in _PRIMITIVES:
         fits, coerce = _PRIMITIVES[kinds[0]]
@@ -190,10 +206,14 @@ class Conformer:
     """Conforms one stream's records to its schema; see the module docstring."""
 
     def __init__(
-        self, stream: str, schema: dict[str, Any], primary_keys: Iterable[str] = ()
+        self,
+        stream: str,
+        schema: dict[str, Any],
+        primary_keys: Iterable[str] = (),
+        mask: Mapping[tuple[str, ...], bool] | None = None,
     ) -> None:
         self._stream = stream
-        self._root = _compile({**schema, "type": "object"})
+        self._root = _compile({**schema, "type": "object"}, deselected_paths(mask or {}))
         self._primary_keys = tuple(primary_keys)
         self._unmapped_warned: set[tuple[str, ...]] = set()
         #: Values nulled, by field path.
@@ -222,11 +242,14 @@ class Conformer:
     ) -> list[str] | None:
         """Conform `obj` in place; the paths of the properties it removed."""
         unmapped: list[str] | None = None
+        dropped: list[str] | None = None
         properties = node.properties
         for name, value in obj.items():
             sub = properties.get(name)
             if sub is None:
-                if not node.additional:
+                if name in node.deselected:
+                    dropped = [*(dropped or []), name]
+                elif not node.additional:
                     unmapped = [*(unmapped or []), name]
                 continue
             if value is None or type(value) in sub.fits:
@@ -234,6 +257,8 @@ class Conformer:
             fixed = sub.fix(self, sub, value, prefix + name, record_id)
             if fixed is not value:
                 obj[name] = fixed  # replacing a value leaves the iteration valid
+        for name in dropped or ():
+            del obj[name]
         if not unmapped:
             return None
         for name in unmapped:
@@ -297,3 +322,29 @@ class Conformer:
             names,
             self._stream,
         )
+
+
+def deselected_paths(mask: Mapping[tuple[str, ...], bool]) -> frozenset[tuple[str, ...]]:
+    """Property paths (`("via", "source")`) a catalog's selection mask deselects."""
+    return frozenset(
+        tuple(breadcrumb[1::2])
+        for breadcrumb, selected in mask.items()
+        if breadcrumb and not selected and set(breadcrumb[::2]) == {"properties"}
+    )
+
+
+def record_messages(stream: Stream, record: dict[str, Any]) -> Iterator[singerlib.RecordMessage]:
+    """`Stream._generate_record_messages` of singer-sdk 0.54, without its two record walks.
+
+    Its deselected-property removal and its type conformance are done already, in the one
+    pass `post_process` gives each record (see the module docstring); stream maps still apply.
+    """
+    for stream_map in stream.stream_maps:
+        mapped = stream_map.transform(record)
+        if mapped is not None:
+            yield singerlib.RecordMessage(
+                stream=stream_map.stream_alias,
+                record=mapped,
+                version=stream._stream_version,  # the SDK's own field
+                time_extracted=utc_now(),
+            )

@@ -59,7 +59,7 @@ class CustomFieldsMixin(ZendeskStream):
     @override
     def _conform(self) -> Conformer:
         """Conform to the catalog's schema, whose custom field properties are typed."""
-        return Conformer(self.name, self.effective_schema, self.primary_keys or ())
+        return Conformer(self.name, self.effective_schema, self.primary_keys or (), self.mask)
 
     @cached_property
     def custom_field_counts(self) -> ValueCounts:
