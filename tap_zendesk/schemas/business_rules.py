@@ -60,6 +60,9 @@ TRIGGER = th.PropertiesList(
     th.Property("restriction", RESTRICTION),
     th.Property("category_id", th.StringType, description="A string id (trigger categories)."),
     th.Property("brand_id", ID),
+    # Deprecated copies of `conditions.all` / `conditions.any` that older accounts still send.
+    th.Property("all", th.ArrayType(CONDITION)),
+    th.Property("any", th.ArrayType(CONDITION)),
 ).to_dict()
 
 AUTOMATION = th.PropertiesList(
