@@ -134,6 +134,20 @@ def with_typed_fields(
     return typed
 
 
+def with_catalog_values(
+    schema: dict[str, Any], family: FieldFamily, catalog_schema: dict[str, Any]
+) -> dict[str, Any]:
+    """`schema` whose custom field values property is the catalog's (typed at discovery).
+
+    Only that property comes from the catalog: the rest of the record is checked against the
+    stream's own schema, like every other stream's.
+    """
+    spec = catalog_schema.get("properties", {}).get(family.values)
+    if spec is None:
+        return schema
+    return {**schema, "properties": {**schema.get("properties", {}), family.values: spec}}
+
+
 def typed_names(family: FieldFamily, schema: dict[str, Any]) -> frozenset[str]:
     """The custom field properties `schema` (a catalog's, say) types; empty when untyped."""
     spec = schema.get("properties", {}).get(family.values)

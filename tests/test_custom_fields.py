@@ -22,6 +22,7 @@ from tap_zendesk.custom_fields import (
     ValueCounts,
     pick_values,
     typed_properties,
+    with_catalog_values,
     with_typed_fields,
 )
 from tap_zendesk.sandbox.config_data import CUSTOM_TYPES
@@ -149,6 +150,19 @@ def test_user_fields_are_typed_in_place_and_pass_unknown_keys_through() -> None:
     user_fields = schema["properties"]["user_fields"]
     assert user_fields["properties"]["newsletter"]["type"] == ["boolean", "null"]
     assert user_fields["additionalProperties"] is True
+
+
+def test_only_the_custom_values_property_is_taken_from_the_catalog() -> None:
+    catalog = with_typed_fields(TICKET, TICKET_FIELDS, [definition("integer")])
+    del catalog["properties"]["subject"]  # a catalog from an older version, say
+
+    schema = with_catalog_values(TICKET, TICKET_FIELDS, catalog)
+
+    assert schema["properties"]["custom_field_values"]["properties"]["7"]["type"] == [
+        "integer",
+        "null",
+    ]
+    assert schema["properties"]["subject"] == TICKET["properties"]["subject"]
 
 
 # -- values ---------------------------------------------------------------------------------

@@ -551,13 +551,15 @@ class RecordFactory:
         # The messy JSON real accounts hold (§6.17), chosen from the integer value so that no
         # extra random draw shifts the rest of the generated account: numbers as strings,
         # decimals as integers, checkboxes as strings, a number in a text field, options
-        # deleted since they were set, an inactive field keeping its old values, and now and
-        # then an integer field holding text that no type fits.
+        # deleted since they were set, an inactive field keeping its old values, and in every
+        # 50th ticket an integer field holding text that no type fits.
+        self._custom_fields_made = getattr(self, "_custom_fields_made", 0) + 1
+        unfit = self._custom_fields_made % 50 == 0
         n = values["integer"]
-        if n % 3 == 0:
-            values["integer"] = str(n)
-        elif n % 101 == 7:
+        if unfit:
             values["integer"] = f"{n} units"
+        elif n % 3 == 0:
+            values["integer"] = str(n)
         if n % 5 == 1:
             values["decimal"] = f"{values['decimal']:.2f}"
         elif n % 5 == 2:
@@ -577,7 +579,8 @@ class RecordFactory:
         fields = []
         cache = self._field_values
         for kind, field_id in TICKET_FIELD_IDS.items():
-            value = values[kind] if kind == "unused" or rng.random() > 0.15 else None
+            kept = kind == "unused" or rng.random() > 0.15 or (kind == "integer" and unfit)
+            value = values[kind] if kept else None
             # The type is part of the key: 12 and "12", 12 and 12.0 are different values here.
             frozen = tuple(value) if isinstance(value, list) else value
             key = (field_id, (type(value).__name__, frozen))

@@ -27,6 +27,7 @@ from tap_zendesk.custom_fields import (
     ValueCounts,
     pick_values,
     typed_names,
+    with_catalog_values,
     with_typed_fields,
 )
 from tap_zendesk.errors import CredentialsRejectedError, connection_failure
@@ -58,8 +59,9 @@ class CustomFieldsMixin(ZendeskStream):
     @cached_property
     @override
     def _conform(self) -> Conformer:
-        """Conform to the catalog's schema, whose custom field properties are typed."""
-        return Conformer(self.name, self.effective_schema, self.primary_keys or (), self.mask)
+        """Conform custom field values to the catalog's types, the rest as every stream does."""
+        schema = with_catalog_values(self.schema, self.custom_fields, self.effective_schema)
+        return Conformer(self.name, schema, self.primary_keys or (), self.mask)
 
     @cached_property
     def custom_field_counts(self) -> ValueCounts:
