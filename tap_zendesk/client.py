@@ -196,7 +196,9 @@ class ZendeskStream(RESTStream[Any]):
 
     @cached_property
     def _conform(self) -> Conformer:
-        return Conformer(self.name, self.schema, self.primary_keys or (), self.mask)
+        # An unselected parent is read only for its children's contexts: keep its ids.
+        mask = self.mask if self.selected else None
+        return Conformer(self.name, self.schema, self.primary_keys or (), mask)
 
     @override
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:

@@ -261,5 +261,20 @@ def test_deleted_tickets_are_read_newest_first_down_to_the_bookmark(zendesk_sand
     second = run_sync(config, state=first.state, streams={"deleted_tickets"})
 
     assert len(account.expected("deleted_tickets")) > 100
-    assert sorted(second.ids("deleted_tickets")) == sorted(changes.deleted_tickets)
+    assert sorted(second.ids("deleted_tickets")) == sorted(changes.keys("deleted_tickets"))
     assert [r.query for r in server.requests] == [{"page[size]": "100", "sort": "-deleted_at"}]
+
+
+def test_holidays_selected_without_schedules_are_still_read_per_schedule(
+    zendesk_sandbox_factory,
+) -> None:
+    server = zendesk_sandbox_factory(tickets=200, seed=38)
+
+    result = run_sync(tap_config(server), streams={"schedule_holidays"})
+
+    assert set(result.records) == {"schedule_holidays"}
+    assert keyed("schedule_holidays", result.records["schedule_holidays"]) == keyed(
+        "schedule_holidays", server.account.expected("schedule_holidays")
+    )
+    schedules = len(server.account.expected("schedules"))
+    assert request_counts(server) == Counter({"schedules": 1, "schedule_holidays": schedules})

@@ -1054,14 +1054,13 @@ def mutate(
     rng: random.Random,
     stamp: int,
     changed: dict[str, set[Any]],
-    deleted_tickets: set[int],
 ) -> None:
     """Change the configuration as an admin would between two syncs, at ``stamp``.
 
     Updates a macro, deletes a trigger (it vanishes from the list), renames a ticket field,
     adds a deleted user, a suspended ticket and a skip (and recovers one suspended ticket),
-    edits and publishes an article; ``deleted_tickets`` (deleted by this batch) appear in
-    ``/deleted_tickets``; tag counts follow the tickets. Records what changed in ``changed``.
+    edits and publishes an article; tag counts follow the tickets. Records what changed in
+    ``changed`` (tickets deleted by the batch are already there under ``deleted_tickets``).
     """
     config = account.config
     when = iso(stamp)
@@ -1095,8 +1094,6 @@ def mutate(
     user = deleted_user(account, rng, stamp - 30 * DAY, stamp)
     config.put("deleted_users", user)
     changed["deleted_users"].add(user["id"])
-
-    changed["deleted_tickets"].update(deleted_tickets)
 
     suspended = config.tables["suspended_tickets"]
     if len(suspended) > 1:

@@ -399,7 +399,7 @@ class SandboxAccount:
             changes.changed["user_identities"] = {
                 i.id for user_id in changes.changed["users"] for i in self.identities[user_id]
             }
-            config_data.mutate(self, rng, batch.stamp, changes.changed, changes.deleted_tickets)
+            config_data.mutate(self, rng, batch.stamp, changes.changed)
             return changes
 
     def update_tickets(
@@ -668,6 +668,7 @@ class SandboxAccount:
         self.tickets.put({**old, "status": "deleted", "generated_timestamp": batch.stamp})
         changed = batch.changes.changed
         changed["tickets"].add(ticket_id)
+        changed["deleted_tickets"].add(ticket_id)  # it enters /deleted_tickets
         batch.changes.deleted_tickets.add(ticket_id)
         metric_id = self.metric_set_of.pop(ticket_id, None)
         if metric_id is not None:
