@@ -448,7 +448,7 @@ class ZendeskApi:
         with account.lock:
             if resource.feature == "help_center" and not account.config.help_center:
                 raise not_found()
-            records = resource.rows(account, params)
+            records = resource.rows(account, {**request.query, **params})
         if records is None:
             raise not_found()
         if resource.style == "single_page":

@@ -237,6 +237,17 @@ def deleted_tickets(account: SandboxAccount) -> list[Record]:
     return records
 
 
+CREATOR_FIELDS = ("creator_user_id", "creator_app_name")
+
+
+def ticket_fields(account: SandboxAccount, *, creator: bool) -> list[Record]:
+    """Return ``/ticket_fields`` records; who created each field only with ``creator=true``."""
+    records = account.config.records("ticket_fields")
+    if creator:
+        return records
+    return [{k: v for k, v in r.items() if k not in CREATOR_FIELDS} for r in records]
+
+
 def holidays_of(account: SandboxAccount, schedule_id: int) -> list[Record] | None:
     """Return a schedule's holidays, or None for an unknown schedule."""
     if schedule_id not in account.config.tables["schedules"].rows:
@@ -312,6 +323,10 @@ class _Builder:
             field_id = TICKET_FIELD_IDS[kind]
             record = self._ticket_field(field_id, field_type, title, position, extra)
             record["removable"] = True
+            if field_type == "lookup":  # installed by an app
+                record["creator_user_id"], record["creator_app_name"] = -1, "Order Sync"
+            else:
+                record["creator_user_id"] = self.account.admin_id
             config.put("ticket_fields", record)
 
     def _ticket_field(
@@ -345,6 +360,8 @@ class _Builder:
             "key": None,
             "agent_description": extra.get("agent_description"),
             "sub_type_id": 0,
+            "creator_user_id": None,
+            "creator_app_name": None,
         }
         if "options" in extra:
             record["custom_field_options"] = self._options("ticket_fields", extra["options"])
@@ -402,6 +419,8 @@ class _Builder:
                 "active": extra.get("active", True),
                 "system": False,
                 "regexp_for_validation": None,
+                "relationship_target_type": None,
+                "relationship_filter": None,
                 "tag": extra.get("tag"),
                 "created_at": created,
                 "updated_at": updated,
@@ -604,7 +623,7 @@ class _Builder:
         trigger_id = self.config.take("triggers")
         created, updated = self.when()
         group_id = rng.choice(self.groups)
-        return {
+        record: Record = {
             "url": f"{API_BASE}/triggers/{trigger_id}.json",
             "id": trigger_id,
             "title": title,
@@ -645,9 +664,15 @@ class _Builder:
             ],
             "restriction": None,
             "category_id": str(360_000_890_001 + number % 3),
+            "brand_id": BRAND_ID,
             "created_at": created,
             "updated_at": updated,
         }
+        if record["default"]:
+            # The oldest triggers still carry the deprecated top-level copies of their conditions.
+            record["all"] = record["conditions"]["all"]
+            record["any"] = record["conditions"]["any"]
+        return record
 
     def _view(self, number: int, title: str, conditions: Record) -> Record:
         rng = self.rng

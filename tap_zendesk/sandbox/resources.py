@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 Style = Literal["cursor_list", "single_page"]
 Rows = Callable[["SandboxAccount", Mapping[str, str]], list[Record] | None]
-"""Rows of a resource in any order, given the path parameters; None: unknown parent (404)."""
+"""Rows of a resource in any order, given the request's query and path parameters (path wins);
+None: unknown parent (404)."""
 
 
 def _by_id(record: Record) -> Any:
@@ -81,12 +82,23 @@ def _page(stream: str, path: str, key: str | None = None, **options: Any) -> Res
     return Resource(stream, path, key or stream, "single_page", _stored(stream), **options)
 
 
+def _ticket_fields(account: SandboxAccount, params: Mapping[str, str]) -> list[Record]:
+    return config_data.ticket_fields(account, creator=params.get("creator") == "true")
+
+
 def _holidays(account: SandboxAccount, params: Mapping[str, str]) -> list[Record] | None:
     return config_data.holidays_of(account, int(params["schedule_id"]))
 
 
 RESOURCES: tuple[Resource, ...] = (
-    _list("ticket_fields", r"ticket_fields"),
+    Resource(
+        "ticket_fields",
+        r"ticket_fields",
+        "ticket_fields",
+        "cursor_list",
+        _ticket_fields,
+        expected=lambda account: config_data.ticket_fields(account, creator=True),
+    ),
     _page("ticket_forms", r"ticket_forms", plan_gated=True),
     _list("user_fields", r"user_fields"),
     _list("organization_fields", r"organization_fields"),

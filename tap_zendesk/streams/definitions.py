@@ -25,6 +25,8 @@ class TicketFieldsStream(CursorListStream):
     primary_keys = ("id",)
     replication_key = None
     schema = TICKET_FIELD
+    # Who created each field (a user, or -1 and the app's name) comes only when asked for.
+    list_params = {"creator": "true"}  # noqa: RUF012
 
 
 class TicketFormsStream(SinglePageStream):

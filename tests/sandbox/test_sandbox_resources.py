@@ -32,10 +32,10 @@ def url_of(server, stream: str) -> str:
     return f"{server.url}/api/v2/{path}.json"
 
 
-def walk(session, url: str, key: str, size: int) -> tuple[list[dict], int]:
+def walk(session, url: str, key: str, size: int, **params: str) -> tuple[list[dict], int]:
     """Follow `links.next` from the first page; return the records and the pages read."""
     records, pages = [], 0
-    response = session.get(url, params={"page[size]": size})
+    response = session.get(url, params={"page[size]": size, **params})
     while True:
         assert response.status_code == 200, response.text
         body = response.json()
@@ -51,7 +51,9 @@ def test_a_cursor_list_resource_pages_through_every_record(server, session, stre
     resource = BY_STREAM[stream]
     expected = server.account.expected(stream)
 
-    records, pages = walk(session, url_of(server, stream), resource.key, size=2)
+    # What the tap asks for: who created each ticket field.
+    params = {"creator": "true"} if stream == "ticket_fields" else {}
+    records, pages = walk(session, url_of(server, stream), resource.key, size=2, **params)
 
     assert records == json.loads(json.dumps(expected))
     assert pages == max(1, -(-len(expected) // 2))
@@ -76,6 +78,15 @@ def test_a_single_page_resource_answers_everything_at_once(server, session, stre
         "next_page": None,
         "previous_page": None,
     }
+
+
+def test_ticket_fields_say_who_created_them_only_when_asked(server, session) -> None:
+    url = url_of(server, "ticket_fields")
+    plain, _ = walk(session, url, "ticket_fields", size=100)
+    asked, _ = walk(session, url, "ticket_fields", size=100, creator="true")
+    assert not any("creator_user_id" in f for f in plain)
+    assert all("creator_user_id" in f for f in asked)
+    assert {f["creator_app_name"] for f in asked} == {None, "Order Sync"}
 
 
 def test_tags_are_listed_most_popular_first(server, session) -> None:
