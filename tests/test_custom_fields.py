@@ -43,6 +43,7 @@ SUMMARY = re.compile(
     r"values, (?P<as_sent>\d+) as sent, (?P<conformed>\d+) conformed to their field's type, "
     r"(?P<nulled>\d+) nulled \(not conformable\)$"
 )
+INTEGER = re.compile(r"^\s*-?\d+\s*$")
 DEFINITIONS = {
     "tickets": "ticket_fields",
     "users": "user_fields",
@@ -411,7 +412,7 @@ def test_a_sync_nulls_exactly_the_unconformable_values(typed_run, zendesk_sandbo
         t["id"]: next(v["value"] for v in t["custom_fields"] if v["id"] == int(integer))
         for t in zendesk_sandbox.account.expected("tickets")
     }
-    unconformable = {i for i, v in raw.items() if isinstance(v, str) and not v.strip().isdigit()}
+    unconformable = {i for i, v in raw.items() if isinstance(v, str) and not INTEGER.match(v)}
 
     nulled = {
         t["id"]
