@@ -12,7 +12,6 @@ since keeps its column.
 
 from __future__ import annotations
 
-import logging
 import sys
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -42,8 +41,6 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_zendesk.tap import TapZendesk
-
-logger = logging.getLogger(__name__)
 
 
 class CustomFieldsMixin(ZendeskStream):
@@ -113,7 +110,7 @@ def type_custom_fields(tap: TapZendesk) -> None:
         return
     missing = _missing_settings(tap.config)
     if missing:
-        logger.warning(
+        tap.logger.warning(
             "Custom fields stay untyped (a JSON object or list of any values): %s", missing
         )
         return
@@ -136,7 +133,7 @@ def type_custom_fields(tap: TapZendesk) -> None:
             stream.schema = typed  # type: ignore[misc]
     if failures:
         untyped = [f.values for f in families if f not in definitions]
-        logger.warning(
+        tap.logger.warning(
             "Custom fields stay untyped in %s: %s",
             ", ".join(untyped),
             "; ".join(failures),
