@@ -362,7 +362,7 @@ def test_a_403_on_one_list_leaves_only_its_stream_untyped(zendesk_sandbox, caplo
     assert typed(catalog, "users")["properties"]
     assert typed(catalog, "organizations")["properties"]
     [warning] = [r.getMessage() for r in caplog.records if "untyped" in r.getMessage()]
-    assert warning.startswith("Custom fields stay untyped in custom_field_values: ticket_fields: ")
+    assert warning.startswith("Custom fields stay untyped in tickets: ticket_fields: ")
     assert "403" in warning
 
 

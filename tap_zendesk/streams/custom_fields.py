@@ -132,7 +132,7 @@ def type_custom_fields(tap: TapZendesk) -> None:
             # typed schema shadows it, and the catalog is built from it.
             stream.schema = typed  # type: ignore[misc]
     if failures:
-        untyped = [f.values for f in families if f not in definitions]
+        untyped = [s.name for s in streams if s.custom_fields not in definitions]
         tap.logger.warning(
             "Custom fields stay untyped in %s: %s",
             ", ".join(untyped),
