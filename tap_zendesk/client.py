@@ -14,6 +14,7 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from urllib3.exceptions import NewConnectionError
 
 from tap_zendesk import __version__
 from tap_zendesk.auth import HostBoundAuthenticator, ZendeskOAuthAuthenticator
@@ -276,16 +277,15 @@ class ZendeskStream(RESTStream[Any]):
         """Whether `exc` fails the request at once instead of being retried.
 
         - A TLS certificate that does not verify will not verify on the next try either.
-        - A connection failure before the run's first HTTP response: the host cannot be
+        - A failure to connect before the run's first HTTP response: the host cannot be
           reached at all (refused, no such host), and retrying with the default backoff
-          would take minutes to say so. Once Zendesk has answered, a dropped connection is
-          a blip and is retried.
+          would take minutes to say so. A connection that was made and then dropped, or any
+          failure once Zendesk has answered, is a blip and is retried.
         """
         if isinstance(exc, requests.exceptions.SSLError):
             return True
-        return isinstance(exc, requests.exceptions.ConnectionError) and not (
-            self.connection.session.reached
-        )
+        cause = getattr(exc.args[0], "reason", None) if exc.args else None
+        return isinstance(cause, NewConnectionError) and not self.connection.session.reached
 
     @override
     def backoff_max_tries(self) -> int:

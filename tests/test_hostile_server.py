@@ -387,3 +387,14 @@ def test_a_connection_dropped_after_zendesk_answered_is_retried(caplog) -> None:
     assert result.ids("groups") == [1, 2]
     assert len(log) == 3
     assert "(attempt 1 failed: ConnectionError)" in caplog.text
+
+
+def test_a_connection_dropped_before_any_answer_is_retried(caplog) -> None:
+    """The host accepted the connection: it can be reached, so this is a blip."""
+    answers = iter([HANG_UP, (200, JSON, groups_page(1))])
+    with stub_server(lambda path, headers: next(answers)) as (url, log):
+        result = run_sync({**CONFIG, "api_url": url}, streams={"groups"})
+
+    assert result.ids("groups") == [1]
+    assert len(log) == 2
+    assert "(attempt 1 failed: ConnectionError)" in caplog.text
