@@ -15,13 +15,17 @@ from tap_zendesk.streams import STREAM_TYPES
 from tap_zendesk.timestamps import to_epoch
 
 STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
-FULL_TABLE = frozenset(t.name for t in STREAM_TYPES if not t.replication_key)
+# On a class, the SDK's `replication_key` is a property unless the stream sets a name.
+REPLICATION_KEYS = {
+    t.name: t.replication_key if isinstance(t.replication_key, str) else None
+    for t in STREAM_TYPES
+}
+DELETED_WHEN = {stream_type.name: stream_type.deleted_when for stream_type in STREAM_TYPES}
+FULL_TABLE = frozenset(name for name, key in REPLICATION_KEYS.items() if key is None)
 """Streams emitted whole on every run (ACTIVATE_VERSION signals what vanished)."""
 PRIMARY_KEYS = {stream_type.name: tuple(stream_type.primary_keys) for stream_type in STREAM_TYPES}
 
-VERSION_COLUMN = {
-    stream_type.name: stream_type.replication_key or "updated_at" for stream_type in STREAM_TYPES
-}
+VERSION_COLUMN = {name: key or "updated_at" for name, key in REPLICATION_KEYS.items()}
 """The field that changes whenever a record does: a record carrying its value is current."""
 
 
@@ -45,7 +49,8 @@ def expected_records(
 ) -> dict[Any, dict[str, Any]]:
     """The sandbox's records of `stream` by primary key, as the tap emits them.
 
-    Memberships without `updated_at` get their `created_at` (MembershipsStream). `typed`: as
+    Memberships without `updated_at` get their `created_at` (MembershipsStream); streams that
+    see deletions carry `_sdc_deleted_at` (`deletions.py`). `typed`: as
     a sync with a discovered catalog emits them, custom field values typed (tickets,
     users, organizations; see `custom_field_typing`).
     """
@@ -57,6 +62,8 @@ def expected_records(
             emitted["updated_at"] = emitted["created_at"]
         if typing is not None:
             emitted = typing(emitted)
+        if (deleted_when := DELETED_WHEN[stream]) is not None:
+            deleted_when.mark(emitted)
         records[key_of(stream, emitted)] = as_json(emitted)
     return records
 
