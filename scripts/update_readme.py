@@ -15,6 +15,8 @@ from typing import Any
 from tap_zendesk.streams.base import (
     CursorExportStream,
     CursorListStream,
+    HelpCenterStream,
+    NewestFirstListStream,
     SinglePageStream,
     TimeExportStream,
 )
@@ -77,7 +79,20 @@ def _endpoint(stream: Any) -> str:
     return f"`/api/v2{stream.path}{'?' + query if query else ''}`"
 
 
+# Most specific first: the cost of one run of a list or single-page stream, by its base class.
+_LIST_COSTS = (
+    (SinglePageStream, "1"),
+    (
+        NewestFirstListStream,
+        "1 per 100 rows; later runs 1 per 100 new rows (newest first, stop at the bookmark)",
+    ),
+    (HelpCenterStream, "1 per 100 rows (the whole list); none without Help Center (404: skipped)"),
+    (CursorListStream, "1 per 100 rows (the whole list)"),
+)
+
+
 def _cost(tap: TapZendesk, stream: Any) -> str:
+    gated = "; a 403 (plan) skips it with a warning" if stream.plan_gated else ""
     if isinstance(stream, CursorExportStream | TimeExportStream):
         kind = "cursor" if isinstance(stream, CursorExportStream) else "time"
         shared = _sharing(tap, stream)
@@ -85,15 +100,12 @@ def _cost(tap: TapZendesk, stream: Any) -> str:
         if shared:
             text += "; one read shared with " + ", ".join(f"`{s}`" for s in shared)
         if stream.name == "ticket_metric_events":
-            text += " (**about 20 events per ticket: heavy on the 10/min export budget**)"
-        return text
+            text += " (**about 18 events per ticket: heavy on the 10/min export budget**)"
+        return text + gated
     if stream.parent_stream_type:
-        return f"1 per `{stream.parent_stream_type.name}` record"
-    if isinstance(stream, SinglePageStream):
-        return "1"
-    if isinstance(stream, CursorListStream):
-        return "1 per 100 rows (the whole list)"
-    return ""
+        return f"1 per `{stream.parent_stream_type.name}` record" + gated
+    cost = next(text for base, text in _LIST_COSTS if isinstance(stream, base))
+    return cost + gated
 
 
 def _deletions(stream: Any) -> str:

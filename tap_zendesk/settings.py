@@ -188,6 +188,19 @@ CONFIG_SCHEMA = th.PropertiesList(
             "bundled sandbox or an HTTPS proxy. Plain http is accepted only for localhost."
         ),
     ),
+    # The SDK reads this setting but does not declare it (singer-sdk 0.54).
+    th.Property(
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=False,
+        title="Emit ACTIVATE_VERSION messages",
+        description=(
+            "Send ACTIVATE_VERSION around every full-table stream, so that a target can mark "
+            "(or, with target-postgres `hard_delete`, remove) rows Zendesk no longer lists: "
+            "removed memberships, deleted macros, triggers, fields. Only for targets that "
+            "support it."
+        ),
+    ),
 ).to_dict()
 
 

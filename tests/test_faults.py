@@ -7,15 +7,15 @@ import pytest
 from tap_zendesk.ratelimit import RateLimiter
 from tap_zendesk.sandbox import FaultPlan, RateLimits
 from tap_zendesk.sandbox.faults import FAULT_KINDS
-from tests.expected import STREAMS
+from tests.expected import STREAMS, expected_records, key_of
 from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
 
 
 def assert_everything_emitted(server, result) -> None:
     for stream in STREAMS:
-        expected = {r["id"] for r in server.account.expected(stream)}
-        assert set(result.ids(stream)) == expected, stream
+        expected = set(expected_records(server.account, stream))
+        assert {key_of(stream, r) for r in result.records[stream]} == expected, stream
 
 
 def test_sync_with_ten_percent_faults_misses_nothing(zendesk_sandbox_factory) -> None:
