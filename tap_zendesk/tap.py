@@ -6,6 +6,7 @@ import io
 import json
 import re
 import sys
+from collections import Counter
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from tap_zendesk.cli import (
     read_config_files,
     read_json_object,
 )
+from tap_zendesk.conform import Conformer
 from tap_zendesk.connection import ZendeskConnection
 from tap_zendesk.errors import (
     CredentialsRejectedError,
@@ -32,6 +34,7 @@ from tap_zendesk.errors import (
     connection_failure,
 )
 from tap_zendesk.exports import Export, ExportWalk
+from tap_zendesk.progress import ProgressWriter
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
 from tap_zendesk.state import StateError, upgrade_state
 from tap_zendesk.streams import STREAM_TYPES
@@ -69,6 +72,8 @@ class TapZendesk(Tap):
     name = "tap-zendesk"
     package_name = "tap-zendesk-support"
     config_jsonschema = CONFIG_SCHEMA
+    # The SDK's writer, counting records for the progress lines and the run's summary.
+    message_writer_class = ProgressWriter
 
     @cached_property
     def connection(self) -> ZendeskConnection:
@@ -133,6 +138,7 @@ class TapZendesk(Tap):
         line naming every failed stream.
         """
         self._check_catalog_streams()
+        self.connection.session.hooks["response"].append(self.message_writer.progress.response)
         self._reset_state_progress_markers()
         self._set_compatible_replication_methods()
         if self.state:
@@ -148,15 +154,30 @@ class TapZendesk(Tap):
                 stream.sync()
             except SyncFailedError as exc:
                 if isinstance(exc.__context__, _RUN_FATAL):
+                    self._log_summary([_failed_stream(exc)])
                     raise
                 failures.append(exc)
                 continue
             stream.finalize_state_progress_markers()
         for stream in self.streams.values():
             stream.log_sync_costs()
+        self._log_summary([_failed_stream(failure) for failure in failures])
         if failures:
             self._state_writer.write_state(self.state)
             raise SyncFailedError(_failed_streams_line(failures))
+
+    def _log_summary(self, failed: list[str]) -> None:
+        """The run's summary: records, requests, values nulled and records skipped."""
+        nulled: dict[str, Counter[str]] = {}
+        skipped: Counter[str] = Counter()
+        for stream in self.streams.values():
+            conformer = stream.__dict__.get("_conform")  # built only by a stream that read
+            if isinstance(conformer, Conformer):
+                nulled[stream.name] = Counter(conformer.nulled)
+                skipped[stream.name] = conformer.skipped
+        progress = self.message_writer.progress  # type: ignore[attr-defined]
+        for line in progress.summary(nulled, skipped, failed):
+            self.logger.info("%s", line)
 
     def _check_catalog_streams(self) -> None:
         """Warn about selected catalog streams this tap does not have; fail if nothing is left.
@@ -276,12 +297,15 @@ def _json_file(path: str | None, what: str) -> IO[str] | None:
     return io.StringIO(json.dumps(read_json_object(path, what)))
 
 
+def _failed_stream(failure: SyncFailedError) -> str:
+    """The stream a failure's message names."""
+    match = _FAILED_STREAM.match(failure.message)
+    return match[1] if match else "?"
+
+
 def _failed_streams_line(failures: list[SyncFailedError]) -> str:
     """The run's last line: every failed stream and why, after the others finished."""
-    names = [
-        match[1] if (match := _FAILED_STREAM.match(failure.message)) else "?"
-        for failure in failures
-    ]
+    names = [_failed_stream(failure) for failure in failures]
     reasons = "; ".join(failure.message for failure in failures)
     count = f"{len(names)} stream{'s' if len(names) > 1 else ''}"
     return f"Sync failed for {count} ({', '.join(names)}), the others finished: {reasons}"
