@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from tap_zendesk.client import ZendeskStream
 from tap_zendesk.ratelimit import RateLimiter
@@ -140,6 +141,21 @@ def test_a_redirect_within_the_host_is_followed_with_its_credentials() -> None:
     assert log[1].headers["Authorization"] == log[0].headers["Authorization"]
 
 
+def test_a_redirect_without_a_location_fails_with_one_line(caplog) -> None:
+    with (
+        stub_server(lambda path, headers: (302, {}, b"")) as (url, log),
+        pytest.raises(SystemExit) as exit_,
+    ):
+        run_sync({**CONFIG, "api_url": url}, streams={"groups"})
+
+    assert exit_.value.code == 1
+    assert len(log) == 1
+    assert (
+        "Sync of 'groups' failed: 302 Found for /api/v2/groups.json: a redirect without a "
+        "usable Location"
+    ) in caplog.text
+
+
 @pytest.mark.parametrize("status", [302, 307, 308])
 @pytest.mark.parametrize("grant", ["client_credentials", "refresh_token"])
 def test_an_oauth_token_request_redirected_to_another_host_sends_it_nothing(
@@ -227,26 +243,27 @@ def test_a_body_that_keeps_dripping_fails_the_run_with_one_line(tmp_path) -> Non
 
 
 def test_a_rate_limit_reset_is_never_waited_for_longer_than_the_window() -> None:
+    """`ratelimit-reset` and the export bucket's `resets` asking for a day: one minute."""
     clock = [1000.0]
     waits: list[float] = []
-    limiter = RateLimiter(clock=lambda: clock[0], sleep=waits.append)
-
-    class Response:
-        status_code = 200
-        headers = {  # noqa: RUF012
-            "ratelimit-remaining": "0",
-            "ratelimit-reset": "86400",
-            "zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=86400",
-        }
-
-    limiter.observe(Response())  # type: ignore[arg-type]
 
     def sleep(seconds: float) -> None:
         waits.append(seconds)
         clock[0] += seconds
 
-    limiter._sleep = sleep
+    response = requests.Response()
+    response.status_code = 200
+    response.headers.update(
+        {
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": "86400",
+            "zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=86400",
+        }
+    )
+    limiter = RateLimiter(clock=lambda: clock[0], sleep=sleep)
+    limiter.observe(response)
     limiter.acquire("https://acme.zendesk.com/api/v2/incremental/users/cursor.json")
+
     assert waits == [60.0]
 
 
