@@ -13,10 +13,14 @@ from typing import NamedTuple
 
 @dataclass(frozen=True)
 class Drip:
-    """A body sent one byte every `interval` seconds, as a hostile or broken server might."""
+    """A body sent one byte every `interval` seconds, as a hostile or broken server might.
+
+    With `head`, the status line and headers are dripped too.
+    """
 
     data: bytes
     interval: float
+    head: bool = False
 
 
 # Close the connection without answering, as a connection dropped by the network would.
@@ -62,6 +66,9 @@ def stub_server(
                 self.close_connection = True
                 return
             status, extra, body = answer
+            if isinstance(body, Drip) and body.head:
+                self._drip_all(status, extra, body)
+                return
             self.send_response(status)
             for name, value in extra.items():
                 self.send_header(name, value)
@@ -72,6 +79,12 @@ def stub_server(
                 self._drip(body)
             else:
                 self.wfile.write(body)
+
+        def _drip_all(self, status: int, extra: dict[str, str], body: Drip) -> None:
+            head = [f"HTTP/1.0 {status} OK", *(f"{k}: {v}" for k, v in extra.items())]
+            head.append(f"Content-Length: {len(body.data)}")
+            raw = ("\r\n".join(head) + "\r\n\r\n").encode() + body.data
+            self._drip(Drip(raw, body.interval))
 
         def _drip(self, body: Drip) -> None:
             for byte in body.data:

@@ -229,6 +229,19 @@ def test_a_body_dripped_a_byte_at_a_time_is_cut_off_and_retried(caplog) -> None:
     ) in caplog.text
 
 
+def test_headers_dripped_a_byte_at_a_time_are_cut_off_and_retried(caplog) -> None:
+    dripping = Drip(groups_page(3), 0.05, head=True)
+    answers = iter([(200, JSON, dripping), (200, JSON, groups_page(3))])
+    with stub_server(lambda path, headers: next(answers)) as (url, log):
+        result = run_sync({**CONFIG, "api_url": url, "request_timeout": 1}, streams={"groups"})
+
+    assert result.ids("groups") == [3]
+    assert len(log) == 2
+    assert (
+        "attempt 1 failed: GET /api/v2/groups.json got no complete answer within 1 s"
+    ) in caplog.text
+
+
 def test_a_body_that_keeps_dripping_fails_the_run_with_one_line(tmp_path) -> None:
     answer = (200, JSON, Drip(groups_page(3), 0.05))
     config = {**CONFIG, "request_timeout": 1, "max_retries": 1}
