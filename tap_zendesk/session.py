@@ -19,7 +19,11 @@ def origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port of `url`, as a browser's same-origin check compares them."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:  # not a port number (a hostile Location): matches no origin of ours
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
 
 
 class HostBoundSession(requests.Session):
@@ -37,7 +41,7 @@ class HostBoundSession(requests.Session):
       Zendesk is the host the user configured either way.
 
     `reached` turns true with the first HTTP response of the run, whatever its status:
-    until then a connection failure means the host cannot be reached at all (refused, no
+    until then a failure to connect means the host cannot be reached at all (refused, no
     such host), which retrying will not change.
     """
 
@@ -62,12 +66,11 @@ class HostBoundSession(requests.Session):
         """
         target = prepared_request.url or ""
         if origin(target) != self.base_origin:
-            source = response.request
-            scheme, host, port = origin(target)
+            source, parts = response.request, urlsplit(target)
             msg = (
                 f"{response.status_code} redirect of {source.method} "
-                f"{urlsplit(source.url or '').path} to {scheme}://{host}:{port}, another host "
-                "than the configured one: not followed"
+                f"{urlsplit(source.url or '').path} to {parts.scheme}://{parts.netloc}, another "
+                "host than the configured one: not followed"
             )
             raise ForeignRedirectError(msg)
         super().rebuild_auth(prepared_request, response)

@@ -127,6 +127,21 @@ def test_an_api_redirect_to_another_host_emits_nothing_and_exits_1(tmp_path) -> 
     assert API_TOKEN not in process.stdout + process.stderr
 
 
+def test_a_redirect_to_a_port_that_is_not_a_number_is_not_followed(caplog) -> None:
+    moved = {"Location": "http://127.0.0.1:99999/api/v2/groups.json"}
+    with (
+        stub_server(lambda path, headers: (302, moved, b"")) as (url, log),
+        pytest.raises(SystemExit),
+    ):
+        run_sync({**CONFIG, "api_url": url}, streams={"groups"})
+
+    assert len(log) == 1
+    assert (
+        "Sync of 'groups' failed: 302 redirect of GET /api/v2/groups.json to "
+        "http://127.0.0.1:99999, another host than the configured one: not followed"
+    ) in caplog.text
+
+
 def test_a_redirect_within_the_host_is_followed_with_its_credentials() -> None:
     def respond(path: str, headers: dict[str, str]):
         if path.startswith("/api/v2/groups.json"):
