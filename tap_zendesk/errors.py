@@ -9,6 +9,7 @@ string, the body beyond a short code, or any header value.
 from __future__ import annotations
 
 import json
+import math
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -119,6 +120,8 @@ def retry_after_seconds(response: requests.Response) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        return None
+    if math.isnan(seconds):  # `float` accepts "nan", which no wait can honour
         return None
     return max(seconds, 0.0)
 

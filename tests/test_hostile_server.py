@@ -232,6 +232,16 @@ def test_a_retry_after_up_to_max_retry_after_is_waited_for(caplog) -> None:
     assert "Retrying groups in 1.0 s (attempt 1 failed: 503 Service Unavailable" in caplog.text
 
 
+def test_a_retry_after_that_is_not_a_number_falls_back_to_backoff(caplog) -> None:
+    answers = iter([(503, {"Retry-After": "nan"}, b""), (200, JSON, groups_page(2))])
+    with stub_server(lambda path, headers: next(answers)) as (url, log):
+        result = run_sync({**CONFIG, "api_url": url}, streams={"groups"})
+
+    assert result.ids("groups") == [2]
+    assert len(log) == 2
+    assert "(attempt 1 failed: 503 Service Unavailable for /api/v2/groups.json)" in caplog.text
+
+
 def test_a_body_dripped_a_byte_at_a_time_is_cut_off_and_retried(caplog) -> None:
     answers = iter([(200, JSON, Drip(groups_page(3), 0.05)), (200, JSON, groups_page(3))])
     with stub_server(lambda path, headers: next(answers)) as (url, log):
