@@ -24,6 +24,8 @@ from tests.e2e.report import E2EReport
 pytestmark = pytest.mark.e2e
 
 TICKETS = 150
+TAP_PROCESSES = 2
+"""`meltano run` and `meltano config test` start the tap for discovery, then for the work."""
 
 
 def oauth_env(server: SandboxServer, auth: TapAuth, **settings: Any) -> dict[str, str]:
@@ -212,10 +214,12 @@ def credentials_run(
     return result
 
 
-def test_client_credentials_run_gets_one_token(
+def test_client_credentials_run_gets_one_token_per_tap_process(
     credentials_run: MeltanoResult, credentials_sandbox: SandboxServer
 ) -> None:
-    assert credentials_sandbox.oauth_counts() == {"client_credentials": 1}
+    """Meltano starts the tap twice: discovery (it reads the custom field definitions) and the
+    sync. Nothing keeps a client-credentials token between processes, so each asks once."""
+    assert credentials_sandbox.oauth_counts() == {"client_credentials": TAP_PROCESSES}
 
 
 def test_client_credentials_run_writes_every_ticket(
@@ -259,4 +263,5 @@ def test_config_test_passes_with_client_credentials(config_test: MeltanoResult) 
 def test_config_test_checks_with_a_client_credentials_token(
     config_test: MeltanoResult, config_test_sandbox: SandboxServer
 ) -> None:
-    assert config_test_sandbox.oauth_counts() == {"client_credentials": 1}
+    """One token for discovery, one for the check itself."""
+    assert config_test_sandbox.oauth_counts() == {"client_credentials": TAP_PROCESSES}
