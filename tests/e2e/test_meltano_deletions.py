@@ -173,7 +173,8 @@ def test_deleted_tickets_are_the_only_newly_marked_tickets(deletions: Deletions)
 
 @pytest.mark.parametrize("stream", MEMBERSHIPS)
 def test_first_run_loads_every_membership_live(deletions: Deletions, stream: str) -> None:
-    """Also the state before the removals: the second run's outcome is its own doing."""
+    """Before the removals every membership is loaded and unmarked: what follows is the second
+    run's doing."""
     states = row_states({}, deletions.first[stream])
 
     assert set(deletions.removed[stream]) <= set(states)
