@@ -4,9 +4,10 @@ Zendesk marks deleted records in many ways: tickets get `status: "deleted"`, use
 `active: false`, organizations `deleted_at`, groups `deleted: true`, brands `is_deleted`,
 cancelled SLA breaches `deleted: true`. A stream declares which (`ZendeskStream.deleted_when`)
 and each such record carries `_sdc_deleted_at`, the column SQL targets keep as the deletion
-marker (`target-postgres` with `hard_delete` removes the row instead). Records that simply
-vanish (a removed membership, a deleted macro) are signalled by full-table streams with
-`ACTIVATE_VERSION` instead (setting `emit_activate_version_messages`).
+marker. Records that simply vanish (a removed membership, a deleted macro) are signalled by
+full-table streams with `ACTIVATE_VERSION` instead (setting `emit_activate_version_messages`):
+the target marks, or with `target-postgres`'s `hard_delete` removes, the rows missing from the
+newest version.
 """
 
 from __future__ import annotations

@@ -665,7 +665,15 @@ class SandboxAccount:
 
     def _delete_ticket(self, batch: _Batch, ticket_id: int) -> None:
         old = self.tickets.rows[ticket_id]
-        self.tickets.put({**old, "status": "deleted", "generated_timestamp": batch.stamp})
+        # A deleted ticket's updated_at is its deletion time (supplement §7.2, observed).
+        self.tickets.put(
+            {
+                **old,
+                "status": "deleted",
+                "updated_at": iso(batch.stamp),
+                "generated_timestamp": batch.stamp,
+            }
+        )
         changed = batch.changes.changed
         changed["tickets"].add(ticket_id)
         changed["deleted_tickets"].add(ticket_id)  # it enters /deleted_tickets
@@ -1283,6 +1291,8 @@ class _Generator:
             ticket["generated_timestamp"] = f.between(
                 generated + 60, min(generated + 30 * DAY, DATA_END)
             )
+            # Deletion is the ticket's last update (supplement §7.2).
+            ticket["updated_at"] = iso(ticket["generated_timestamp"])
             return ticket, None, None
         metric_set = f.metric_set(
             ticket,
