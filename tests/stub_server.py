@@ -99,7 +99,10 @@ def stub_server(
             pass
 
     httpd = ThreadingHTTPServer((host, 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for it, and the default half second adds up over tests.
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://{host}:{httpd.server_address[1]}", log

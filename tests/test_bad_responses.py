@@ -87,6 +87,7 @@ def test_items_that_are_not_objects_are_skipped_with_a_warning(caplog) -> None:
     assert "Skipping a 'groups' item that is a str, not an object" in caplog.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "problem"),
     [

@@ -244,6 +244,7 @@ def test_a_full_table_run_can_tell_the_target_which_rows_are_gone(zendesk_sandbo
     assert len(gone) == 1
 
 
+@pytest.mark.slow
 def test_deleted_tickets_are_read_newest_first_down_to_the_bookmark(zendesk_sandbox_factory):
     server = zendesk_sandbox_factory(tickets=800, seed=37)
     account = server.account

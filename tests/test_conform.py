@@ -234,12 +234,14 @@ def sandbox_records():
     return ours, both
 
 
+@pytest.mark.slow
 def test_the_sdk_passes_would_change_nothing_in_a_full_sync(sandbox_records) -> None:
     ours, both = sandbox_records
     assert sum(len(records) for records in ours.records.values()) > 1000
     assert ours.records == both.records
 
 
+@pytest.mark.slow
 def test_deselected_properties_are_not_emitted(sandbox_records) -> None:
     ours, _ = sandbox_records
     tickets, users = ours.records["tickets"], ours.records["users"]
@@ -250,6 +252,7 @@ def test_deselected_properties_are_not_emitted(sandbox_records) -> None:
     assert all("channel" in t["via"] for t in tickets)
 
 
+@pytest.mark.slow
 def test_every_record_of_a_full_sync_is_already_what_the_sdk_would_emit(sandbox_records) -> None:
     ours, _ = sandbox_records
     log = logging.getLogger("test")

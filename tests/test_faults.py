@@ -11,6 +11,9 @@ from tests.expected import STREAMS, expected_records, key_of
 from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
 
+# Seconds to minutes each: thousands of tickets through injected faults and real retry waits.
+pytestmark = pytest.mark.slow
+
 
 def assert_everything_emitted(server, result) -> None:
     for stream in STREAMS:

@@ -222,6 +222,7 @@ def test_a_retry_after_beyond_max_retry_after_fails_with_what_zendesk_asked(tmp_
     assert result.records == {}
 
 
+@pytest.mark.slow
 def test_a_retry_after_up_to_max_retry_after_is_waited_for(caplog) -> None:
     answers = iter([(503, {"Retry-After": "1"}, b""), (200, JSON, groups_page(2))])
     with stub_server(lambda path, headers: next(answers)) as (url, log):
@@ -232,6 +233,7 @@ def test_a_retry_after_up_to_max_retry_after_is_waited_for(caplog) -> None:
     assert "Retrying groups in 1.0 s (attempt 1 failed: 503 Service Unavailable" in caplog.text
 
 
+@pytest.mark.slow
 def test_a_retry_after_that_is_not_a_number_falls_back_to_backoff(caplog) -> None:
     answers = iter([(503, {"Retry-After": "nan"}, b""), (200, JSON, groups_page(2))])
     with stub_server(lambda path, headers: next(answers)) as (url, log):
@@ -242,6 +244,7 @@ def test_a_retry_after_that_is_not_a_number_falls_back_to_backoff(caplog) -> Non
     assert "(attempt 1 failed: 503 Service Unavailable for /api/v2/groups.json)" in caplog.text
 
 
+@pytest.mark.slow
 def test_a_body_dripped_a_byte_at_a_time_is_cut_off_and_retried(caplog) -> None:
     answers = iter([(200, JSON, Drip(groups_page(3), 0.05)), (200, JSON, groups_page(3))])
     with stub_server(lambda path, headers: next(answers)) as (url, log):
@@ -254,6 +257,7 @@ def test_a_body_dripped_a_byte_at_a_time_is_cut_off_and_retried(caplog) -> None:
     ) in caplog.text
 
 
+@pytest.mark.slow
 def test_headers_dripped_a_byte_at_a_time_are_cut_off_and_retried(caplog) -> None:
     dripping = Drip(groups_page(3), 0.05, head=True)
     answers = iter([(200, JSON, dripping), (200, JSON, groups_page(3))])
@@ -267,6 +271,7 @@ def test_headers_dripped_a_byte_at_a_time_are_cut_off_and_retried(caplog) -> Non
     ) in caplog.text
 
 
+@pytest.mark.slow
 def test_a_body_that_keeps_dripping_fails_the_run_with_one_line(tmp_path) -> None:
     answer = (200, JSON, Drip(groups_page(3), 0.05))
     config = {**CONFIG, "request_timeout": 1, "max_retries": 1}
@@ -423,6 +428,7 @@ def test_an_unknown_host_fails_at_once_without_retries(caplog) -> None:
     assert "Retrying" not in caplog.text
 
 
+@pytest.mark.slow
 def test_a_connection_dropped_after_zendesk_answered_is_retried(caplog) -> None:
     base: list[str] = []
     calls: list[str] = []
@@ -444,6 +450,7 @@ def test_a_connection_dropped_after_zendesk_answered_is_retried(caplog) -> None:
     assert "(attempt 1 failed: ConnectionError)" in caplog.text
 
 
+@pytest.mark.slow
 def test_a_connection_dropped_before_any_answer_is_retried(caplog) -> None:
     """The host accepted the connection: it can be reached, so this is a blip."""
     answers = iter([HANG_UP, (200, JSON, groups_page(1))])

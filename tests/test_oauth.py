@@ -33,6 +33,7 @@ def test_static_access_token_syncs(zendesk_sandbox_factory) -> None:
     assert server.oauth_counts() == {}
 
 
+@pytest.mark.slow
 def test_token_expiring_in_the_middle_of_a_sync_is_renewed(zendesk_sandbox_factory) -> None:
     server = zendesk_sandbox_factory(tickets=3000, seed=42)
     handled = []
@@ -53,6 +54,7 @@ def test_token_expiring_in_the_middle_of_a_sync_is_renewed(zendesk_sandbox_facto
     assert server.oauth_counts() == {"client_credentials": 2}
 
 
+@pytest.mark.slow
 def test_refresh_token_rotation_survives_across_runs(zendesk_sandbox_factory, tmp_path) -> None:
     server = zendesk_sandbox_factory(tickets=150, seed=43)
     token_file = tmp_path / "zendesk-oauth.json"

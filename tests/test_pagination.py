@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from tap_zendesk.timestamps import to_epoch
 from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
@@ -35,6 +37,7 @@ def test_time_export_stops_on_end_of_stream_not_on_next_page(zendesk_sandbox_fac
     assert result.state["bookmarks"]["organizations"]["start_time"] == newest + 1
 
 
+@pytest.mark.slow
 def test_time_export_drops_the_boundary_duplicates_of_the_next_page(zendesk_sandbox_factory):
     server = zendesk_sandbox_factory(tickets=11000, seed=33)  # 1,100 organizations: 2 pages
 
@@ -46,6 +49,7 @@ def test_time_export_drops_the_boundary_duplicates_of_the_next_page(zendesk_sand
     assert set(ids) == {o["id"] for o in server.account.expected("organizations")}
 
 
+@pytest.mark.slow
 def test_cursor_export_goes_on_after_an_empty_page(zendesk_sandbox_factory):
     """The sandbox answers the first follow-up with no tickets and end_of_stream: false."""
     server = zendesk_sandbox_factory(tickets=2500, seed=34)

@@ -21,6 +21,9 @@ from tests.expected import VERSION_COLUMN, key_of
 from tests.sandbox_config import tap_config
 from tests.tap_run import catalog_selecting
 
+# Tens of seconds each: tap processes killed and restarted over thousands of tickets.
+pytestmark = pytest.mark.slow
+
 
 def run_until(
     config_file: Path,

@@ -11,6 +11,7 @@ from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("time_field", ["updated_at", "created_at"])
 def test_answered_offers_are_emitted_after_every_incremental_run(
     zendesk_sandbox_factory, time_field

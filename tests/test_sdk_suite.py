@@ -18,6 +18,9 @@ from tap_zendesk.tap import TapZendesk
 from tests.sandbox_config import tap_config
 from tests.tap_run import run_sync
 
+# Some 600 generated tests over a whole sync of every stream.
+pytestmark = pytest.mark.slow
+
 _SERVER = SandboxServer(SandboxAccount.generate(tickets=300, seed=7)).start()
 atexit.register(_SERVER.stop)
 _CONFIG = tap_config(_SERVER)

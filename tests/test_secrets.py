@@ -55,6 +55,7 @@ def assert_no_secret(result: subprocess.CompletedProcess, *secrets: str) -> None
             assert form not in output
 
 
+@pytest.mark.slow
 def test_succeeding_run_prints_no_secret(server, tmp_path) -> None:
     result = run_tap([], tmp_path, tap_config(server, api_token=API_TOKEN))
     assert result.returncode == 0
@@ -63,6 +64,7 @@ def test_succeeding_run_prints_no_secret(server, tmp_path) -> None:
     assert_no_secret(result, API_TOKEN)
 
 
+@pytest.mark.slow
 def test_succeeding_oauth_run_prints_no_secret(server, tmp_path) -> None:
     config = {**tap_config(server), "access_token": ACCESS_TOKEN}
     del config["email"], config["api_token"]
@@ -98,6 +100,7 @@ def test_about_prints_no_secret_and_marks_secrets(tmp_path, about_format) -> Non
         assert secret >= {"api_token", "access_token", "client_secret", "refresh_token"}
 
 
+@pytest.mark.slow
 def test_oauth_refresh_run_prints_no_client_secret_or_token(server, tmp_path) -> None:
     token_file = tmp_path / "oauth.json"
     config = {

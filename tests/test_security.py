@@ -35,6 +35,7 @@ def test_credentials_are_added_for_the_zendesk_host() -> None:
     assert auth(request).headers["Authorization"].startswith("Basic ")
 
 
+@pytest.mark.slow
 def test_a_sync_never_requests_attachment_urls(zendesk_sandbox_factory) -> None:
     server = zendesk_sandbox_factory(tickets=200, seed=17)
     result = run_sync(tap_config(server))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tap_zendesk.timestamps import to_epoch
 from tests.expected import expected_records, key_of
 from tests.sandbox_config import tap_config
@@ -12,6 +14,7 @@ def keys(result: SyncResult, stream: str) -> set[object]:
     return {key_of(stream, record) for record in result.records[stream]}
 
 
+@pytest.mark.slow
 def test_adding_ticket_metrics_to_a_tickets_pipeline_backfills_metrics_only(
     zendesk_sandbox_factory,
 ) -> None:
@@ -32,6 +35,7 @@ def test_adding_ticket_metrics_to_a_tickets_pipeline_backfills_metrics_only(
     assert keys(third, "tickets") == keys(third, "ticket_metrics") == set()
 
 
+@pytest.mark.slow
 def test_an_older_taps_bookmark_plus_a_new_stream_syncs_both(zendesk_sandbox_factory) -> None:
     server = zendesk_sandbox_factory(tickets=900, seed=32)
     tickets = server.account.expected("tickets")
@@ -48,6 +52,7 @@ def test_an_older_taps_bookmark_plus_a_new_stream_syncs_both(zendesk_sandbox_fac
     assert keys(result, "ticket_metrics") == set(expected_records(server.account, "ticket_metrics"))
 
 
+@pytest.mark.slow
 def test_ticket_event_streams_added_and_dropped_over_four_runs(zendesk_sandbox_factory) -> None:
     server = zendesk_sandbox_factory(tickets=800, seed=33)
     account = server.account

@@ -32,6 +32,7 @@ def full_sync(big_sandbox):
     return run_sync(tap_config(server), streams=set(STREAMS))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stream", STREAMS)
 def test_full_sync_emits_every_record_exactly_once(big_sandbox, full_sync, stream) -> None:
     account, _ = big_sandbox
@@ -41,6 +42,7 @@ def test_full_sync_emits_every_record_exactly_once(big_sandbox, full_sync, strea
     assert set(emitted) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stream", STREAMS)
 def test_full_sync_records_equal_the_api_records(big_sandbox, full_sync, stream) -> None:
     """Every field the API returns reaches the target unchanged (the schema drops none)."""
@@ -51,6 +53,7 @@ def test_full_sync_records_equal_the_api_records(big_sandbox, full_sync, stream)
         assert as_json(record) == expected[key_of(stream, record)]
 
 
+@pytest.mark.slow
 def test_full_sync_of_5000_tickets_includes_deleted_tickets(big_sandbox, full_sync) -> None:
     account, _ = big_sandbox
     deleted = {t["id"] for t in account.expected("tickets") if t["status"] == "deleted"}
@@ -59,6 +62,7 @@ def test_full_sync_of_5000_tickets_includes_deleted_tickets(big_sandbox, full_sy
     assert emitted_deleted == deleted
 
 
+@pytest.mark.slow
 def test_full_sync_bookmarks_every_stream(full_sync) -> None:
     bookmarks = full_sync.state["bookmarks"]
     assert set(bookmarks) >= set(STREAMS)
@@ -68,6 +72,7 @@ def test_full_sync_bookmarks_every_stream(full_sync) -> None:
     assert isinstance(bookmarks["organizations"]["start_time"], int)
 
 
+@pytest.mark.slow
 def test_second_sync_emits_exactly_the_changed_records(zendesk_sandbox_factory) -> None:
     server = zendesk_sandbox_factory(tickets=800, seed=5)
     config = tap_config(server)
@@ -89,6 +94,7 @@ def test_second_sync_emits_exactly_the_changed_records(zendesk_sandbox_factory) 
             assert as_json(record) == current[key_of(stream, record)], stream
 
 
+@pytest.mark.slow
 def test_sync_after_no_changes_emits_nothing(zendesk_sandbox_factory) -> None:
     server = zendesk_sandbox_factory(tickets=300, seed=8)
     config = tap_config(server)
@@ -131,6 +137,7 @@ def test_end_date_bounds_a_backfill_and_its_bookmark(zendesk_sandbox_factory) ->
     assert all(to_epoch(o["updated_at"]) < cut for o in result.records["organizations"])
 
 
+@pytest.mark.slow
 def test_ticket_metrics_alone_reads_the_tickets_export_and_emits_only_metrics(
     zendesk_sandbox_factory,
 ) -> None:
@@ -149,6 +156,7 @@ def test_ticket_metrics_alone_reads_the_tickets_export_and_emits_only_metrics(
     assert "after_cursor" not in bookmarks.get("tickets", {})
 
 
+@pytest.mark.slow
 def test_state_stays_small_with_no_per_ticket_bookmarks(full_sync) -> None:
     state = json.dumps(full_sync.state)
     assert "partitions" not in state
@@ -163,6 +171,7 @@ def test_metrics_are_not_requested_when_ticket_metrics_is_not_selected(
     assert all("include" not in r.query for r in server.requests)
 
 
+@pytest.mark.slow
 def test_ticket_comments_alone_reads_only_the_ticket_events_export(
     zendesk_sandbox_factory,
 ) -> None:
@@ -182,6 +191,7 @@ def test_ticket_comments_alone_reads_only_the_ticket_events_export(
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("export", "streams"),
     [

@@ -122,6 +122,7 @@ def test_first_export_page_has_no_before_cursor(zendesk_sandbox, session):
     assert (body["before_cursor"], body["before_url"]) == (None, None)
 
 
+@pytest.mark.slow
 def test_cursor_pages_straddle_the_bulk_update_tie_group(zendesk_sandbox_factory, session):
     server = zendesk_sandbox_factory(tickets=2000, empty_page_quirk=False)
     url = server.url + TICKETS_EXPORT
