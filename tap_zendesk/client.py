@@ -316,7 +316,7 @@ class ZendeskStream(RESTStream[Any]):
 
     @override
     def backoff_jitter(self, value: float) -> float:
-        """No jitter on top: `retry_wait` adds its own, and never to a `Retry-After`."""
+        """No jitter on top: `retry_wait` has its own, and never on a `Retry-After`."""
         return value
 
     @override
