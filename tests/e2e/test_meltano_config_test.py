@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -99,3 +100,50 @@ def test_missing_subdomain_fails_with_a_one_line_error(
 
     assert result.returncode != 0
     assert "Traceback" not in invalid_message(result)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("settings", "reason"),
+    [
+        (
+            {"subdomain": "acme/x"},
+            "Invalid config: subdomain 'acme/x' is not a Zendesk subdomain",
+        ),
+        (
+            {"api_url": "ftp://127.0.0.1"},
+            "Invalid config: api_url 'ftp://127.0.0.1' is not an http(s) URL",
+        ),
+        (
+            {"start_date": "2025-01-02T00:00:00Z", "end_date": "2025-01-01T00:00:00Z"},
+            "Invalid config: end_date must be later than start_date",
+        ),
+    ],
+)
+def test_a_bad_setting_is_the_reason(
+    meltano_project: MeltanoProject, sandbox: SandboxServer, settings, reason
+) -> None:
+    env = tap_env(sandbox) | {f"TAP_ZENDESK_{k.upper()}": v for k, v in settings.items()}
+
+    result = config_test(meltano_project, env)
+
+    assert result.returncode != 0
+    assert reason in invalid_message(result)
+    assert "Traceback" not in invalid_message(result)
+
+
+def test_an_unreachable_host_is_the_reason(
+    meltano_project: MeltanoProject, sandbox: SandboxServer
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    env = tap_env(sandbox) | {"TAP_ZENDESK_API_URL": url}
+
+    result = config_test(meltano_project, env)
+
+    assert result.returncode != 0
+    assert f"could not reach {url}: connection refused" in invalid_message(result)
