@@ -17,8 +17,7 @@ from tap_zendesk.timestamps import to_epoch
 STREAMS = tuple(stream_type.name for stream_type in STREAM_TYPES)
 # On a class, the SDK's `replication_key` is a property unless the stream sets a name.
 REPLICATION_KEYS = {
-    t.name: t.replication_key if isinstance(t.replication_key, str) else None
-    for t in STREAM_TYPES
+    t.name: t.replication_key if isinstance(t.replication_key, str) else None for t in STREAM_TYPES
 }
 DELETED_WHEN = {stream_type.name: stream_type.deleted_when for stream_type in STREAM_TYPES}
 FULL_TABLE = frozenset(name for name, key in REPLICATION_KEYS.items() if key is None)
