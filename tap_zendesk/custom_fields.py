@@ -6,9 +6,11 @@ ticket, `"12"` in the next). The field definitions (`ticket_fields`, `user_field
 property (API reference §6.17 for the value shapes):
 
 - `tickets.custom_field_values`: an object beside the raw `custom_fields` list (which stays as
-  Zendesk sends it), one property per custom ticket field, named by the field **id**. Ticket
-  fields have no immutable readable name: a title changes with a rename, and a name derived
-  from it would split one column into two on the next discovery.
+  Zendesk sends it), one property per custom ticket field, named by the field **id**, or by
+  the name the `ticket_field_names` setting pins to that id. Ticket fields have no immutable
+  readable name: a title changes with a rename, and a name derived from it would split one
+  column into two on the next discovery; a pinned name is readable and changes only when the
+  user changes it.
 - `users.user_fields` and `organizations.organization_fields`: Zendesk's own objects, keyed by
   the field **key**, which is immutable (and readable), so those names are stable too.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,11 +61,15 @@ class FieldFamily:
     """Tickets: the raw `[{id, value}]` list the values are picked from."""
     label: str = "field"
 
-    def property_name(self, definition: dict[str, Any]) -> str | None:
-        """The definition's stable property name: its id (tickets) or its key."""
+    def property_name(
+        self, definition: dict[str, Any], pinned: Mapping[str, str] | None = None
+    ) -> str | None:
+        """The definition's stable property name: its id or pinned name (tickets), or its key."""
         if self.raw_list is not None:
             field_id = definition.get("id")
-            return str(field_id) if isinstance(field_id, int) else None
+            if not isinstance(field_id, int):
+                return None
+            return (pinned or {}).get(str(field_id), str(field_id))
         key = definition.get("key")
         return key if isinstance(key, str) and key else None
 
@@ -90,7 +97,9 @@ def field_property(family: FieldFamily, definition: dict[str, Any]) -> dict[str,
 
 
 def typed_properties(
-    family: FieldFamily, definitions: list[dict[str, Any]]
+    family: FieldFamily,
+    definitions: list[dict[str, Any]],
+    pinned: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Property name -> typed schema for every definition of a typed kind.
 
@@ -98,7 +107,7 @@ def typed_properties(
     """
     properties: dict[str, dict[str, Any]] = {}
     for definition in sorted(definitions, key=_position):
-        name = family.property_name(definition)
+        name = family.property_name(definition, pinned)
         prop = field_property(family, definition)
         if name is not None and prop is not None and name not in properties:
             properties[name] = prop
@@ -114,7 +123,10 @@ def _position(definition: dict[str, Any]) -> tuple[int, int]:
 
 
 def with_typed_fields(
-    schema: dict[str, Any], family: FieldFamily, definitions: list[dict[str, Any]]
+    schema: dict[str, Any],
+    family: FieldFamily,
+    definitions: list[dict[str, Any]],
+    pinned: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A copy of a stream's `schema` whose custom field values are typed properties."""
     typed = copy.deepcopy(schema)
@@ -126,7 +138,7 @@ def with_typed_fields(
     properties[family.values] = {
         "type": ["object", "null"],
         **described,
-        "properties": typed_properties(family, definitions),
+        "properties": typed_properties(family, definitions, pinned),
         # The raw list keeps values of fields created after discovery; Zendesk's own objects
         # pass them through untyped.
         "additionalProperties": family.raw_list is None,
@@ -156,17 +168,23 @@ def typed_names(family: FieldFamily, schema: dict[str, Any]) -> frozenset[str]:
     return frozenset(spec.get("properties") or {})
 
 
-def pick_values(raw: Any, names: frozenset[str]) -> dict[str, Any] | None:
-    """Ticket `custom_fields` (`[{id, value}]`) -> `{id: value}` for the typed ids, one pass.
+def pick_values(
+    raw: Any, names: frozenset[str], pinned: Mapping[str, str] | None = None
+) -> dict[str, Any] | None:
+    """Ticket `custom_fields` (`[{id, value}]`) -> `{name: value}` for the typed fields, one pass.
 
-    Values of ids the schema does not type (a field created after discovery) stay only in
-    the raw list.
+    A field's name is its id, or the name `pinned` gives that id. Values of fields the schema
+    does not type (one created after discovery) stay only in the raw list.
     """
     if not isinstance(raw, list):
         return None
+    pinned = pinned or {}
     values = {}
     for item in raw:
-        if isinstance(item, dict) and (name := str(item.get("id"))) in names:
+        if not isinstance(item, dict):
+            continue
+        field_id = str(item.get("id"))
+        if (name := pinned.get(field_id, field_id)) in names:
             values[name] = item.get("value")
     return values
 

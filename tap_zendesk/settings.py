@@ -188,6 +188,17 @@ CONFIG_SCHEMA = th.PropertiesList(
             "bundled sandbox or an HTTPS proxy. Plain http is accepted only for localhost."
         ),
     ),
+    th.Property(
+        "ticket_field_names",
+        th.ObjectType(additional_properties=th.StringType),
+        title="Ticket field names",
+        description=(
+            "Readable, stable names for custom ticket fields: an object mapping a field id to "
+            'the property name its typed value gets in `custom_field_values` ({"360012345": '
+            '"product"}). Fields not named here are named by their id. Renaming the field in '
+            "Zendesk does not change the name; run discovery again after changing this."
+        ),
+    ),
     # The SDK reads this setting but does not declare it (singer-sdk 0.54).
     th.Property(
         "emit_activate_version_messages",
@@ -267,6 +278,26 @@ def auth_errors(config: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _field_name_errors(names: Any) -> list[str]:
+    """What is wrong with `ticket_field_names` (ids -> property names), if anything."""
+    if not isinstance(names, dict):
+        return []  # absent, or the schema's own error
+    errors = [
+        f"ticket_field_names: key {field_id!r} is not a ticket field id (digits only)"
+        for field_id in names
+        if not str(field_id).isdigit()
+    ]
+    valid = [n for n in names.values() if isinstance(n, str) and n.strip()]
+    if len(valid) != len(names):
+        errors.append("ticket_field_names: every name must be a non-empty string")
+    duplicates = sorted({n for n in valid if valid.count(n) > 1})
+    if duplicates:
+        errors.append(f"ticket_field_names: {', '.join(duplicates)} named twice")
+    if clashes := sorted(n for n in valid if n.isdigit() and n not in names):
+        errors.append(f"ticket_field_names: {', '.join(clashes)} would clash with a field id")
+    return errors
+
+
 def check_config(config: dict[str, Any]) -> list[str]:
     """Normalise `config` in place and return the errors JSON schema cannot express."""
     errors: list[str] = []
@@ -280,6 +311,7 @@ def check_config(config: dict[str, Any]) -> list[str]:
             config["api_url"] = validate_api_url(config["api_url"])
         except ValueError as exc:
             errors.append(str(exc))
+    errors += _field_name_errors(config.get("ticket_field_names"))
     for key in ("start_date", "end_date"):
         value = config.get(key)
         if isinstance(value, str):

@@ -510,3 +510,56 @@ def test_a_sync_without_a_typed_catalog_emits_the_untyped_shape(zendesk_sandbox)
     result = sync(config, untyped)
 
     assert all("custom_field_values" not in t for t in result.records["tickets"])
+
+
+# Pinned readable names (`ticket_field_names`)
+
+
+def test_a_pinned_name_replaces_the_id_of_that_field_only() -> None:
+    properties = typed_properties(
+        TICKET_FIELDS,
+        [definition("integer", 11), definition("checkbox", 12)],
+        {"11": "units_affected"},
+    )
+
+    assert list(properties) == ["units_affected", "12"]
+
+
+def test_values_are_picked_by_id_into_their_pinned_names() -> None:
+    raw = [{"id": 11, "value": "4"}, {"id": 12, "value": True}, {"id": 13, "value": "x"}]
+
+    picked = pick_values(raw, frozenset({"units_affected", "12"}), {"11": "units_affected"})
+
+    assert picked == {"units_affected": "4", "12": True}
+
+
+def test_user_and_organization_fields_ignore_ticket_field_names() -> None:
+    properties = typed_properties(
+        USER_FIELDS, [definition("integer", 11, key="orders")], {"11": "units_affected"}
+    )
+
+    assert list(properties) == ["orders"]
+
+
+def test_pinned_names_stay_through_a_rename_and_carry_the_values(zendesk_sandbox) -> None:
+    integer, checkbox = TICKET_FIELD_IDS["integer"], TICKET_FIELD_IDS["checkbox"]
+    pinned = {str(integer): "units_affected", str(checkbox): "escalated"}
+    config = tap_config(zendesk_sandbox, ticket_field_names=pinned)
+    first_catalog = discover(config)
+    first = sync(config, first_catalog)
+    zendesk_sandbox.account.mutate(seed=5, fraction=0.2)  # renames a ticket field
+    second_catalog = discover(config)
+
+    names = list(typed(first_catalog, "tickets")["properties"])
+    assert {"units_affected", "escalated"} <= set(names)
+    assert str(integer) not in names
+    assert str(checkbox) not in names
+    assert list(typed(second_catalog, "tickets")["properties"]) == names
+    raw = {t["id"]: t["custom_fields"] for t in zendesk_sandbox.account.expected("tickets")}
+    for ticket in first.records["tickets"][:200]:
+        sent = {v["id"]: v["value"] for v in raw[ticket["id"]]}
+        values = ticket["custom_field_values"]
+        assert values["escalated"] == (
+            None if sent.get(checkbox) is None else sent[checkbox] in (True, "true")
+        )
+        assert ("units_affected" in values) == (integer in sent)

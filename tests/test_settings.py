@@ -132,3 +132,25 @@ def test_cli_exits_non_zero_with_the_error_and_no_secret(tmp_path, config, expec
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert TOKEN["api_token"] not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("names", "error"),
+    [
+        (
+            {"abc": "product"},
+            "ticket_field_names: key 'abc' is not a ticket field id (digits only)",
+        ),
+        ({"1": "product", "2": "product"}, "ticket_field_names: product named twice"),
+        ({"1": ""}, "ticket_field_names: every name must be a non-empty string"),
+        ({"1": "2"}, "ticket_field_names: 2 would clash with a field id"),
+    ],
+)
+def test_ticket_field_names_are_checked(names, error) -> None:
+    assert check_config({"subdomain": "acme", **TOKEN, "ticket_field_names": names}) == [error]
+
+
+def test_good_ticket_field_names_pass() -> None:
+    assert (
+        check_config({"subdomain": "acme", **TOKEN, "ticket_field_names": {"12": "product"}}) == []
+    )

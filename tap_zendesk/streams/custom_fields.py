@@ -73,7 +73,8 @@ class CustomFieldsMixin(ZendeskStream):
             return super().post_process(row, context)
         family = self.custom_fields
         if family.raw_list is not None:
-            row[family.values] = pick_values(row.get(family.raw_list), names)
+            pinned = self.config.get("ticket_field_names")
+            row[family.values] = pick_values(row.get(family.raw_list), names, pinned)
         before = ValueCounts.snapshot(row.get(family.values), names)
         row = super().post_process(row, context)
         if row is not None:
@@ -126,7 +127,10 @@ def type_custom_fields(tap: TapZendesk) -> None:
     for stream in streams:
         if stream.custom_fields in definitions:
             typed = with_typed_fields(
-                stream.schema, stream.custom_fields, definitions[stream.custom_fields]
+                stream.schema,
+                stream.custom_fields,
+                definitions[stream.custom_fields],
+                tap.config.get("ticket_field_names"),
             )
             # The leaf classes declare `schema` as a plain class attribute: this instance's
             # typed schema shadows it, and the catalog is built from it.
