@@ -34,12 +34,12 @@ from tap_zendesk.errors import (
     connection_failure,
 )
 from tap_zendesk.exports import Export, ExportWalk
-from tap_zendesk.progress import ProgressWriter
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
 from tap_zendesk.state import StateError, upgrade_state
 from tap_zendesk.streams import STREAM_TYPES
 from tap_zendesk.streams.custom_fields import type_custom_fields
 from tap_zendesk.timestamps import latest_export_start
+from tap_zendesk.writer import MessageWriter
 
 if sys.version_info >= (3, 12):
     from typing import override
@@ -72,8 +72,8 @@ class TapZendesk(Tap):
     name = "tap-zendesk"
     package_name = "tap-zendesk-support"
     config_jsonschema = CONFIG_SCHEMA
-    # The SDK's writer, counting records for the progress lines and the run's summary.
-    message_writer_class = ProgressWriter
+    # msgspec's encoding (see writer.py), counting records for the progress lines and summary.
+    message_writer_class = MessageWriter
 
     @cached_property
     def connection(self) -> ZendeskConnection:
