@@ -101,3 +101,22 @@ class ProgressWriter(SingerWriter):
         super().write_message(message)
         if type(message) is RecordMessage:
             self.progress.record(message.stream)
+
+
+class _NoUnsortedWarning(logging.Filter):
+    """Drops the SDK's "Stream is assumed to be unsorted, progress is not resumable" warning.
+
+    It is logged once per unsorted stream per run and is wrong for this tap: an export-fed
+    stream checkpoints its export position after every page whatever its own order, and a
+    list is read whole on every run anyway, so an interrupted list loses nothing either.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Stream is assumed to be unsorted")
+
+
+def quiet_misleading_sdk_warnings() -> None:
+    """Install `_NoUnsortedWarning` on the SDK's logger (once)."""
+    sdk_logger = logging.getLogger("singer_sdk")
+    if not any(isinstance(f, _NoUnsortedWarning) for f in sdk_logger.filters):
+        sdk_logger.addFilter(_NoUnsortedWarning())

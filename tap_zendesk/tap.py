@@ -34,6 +34,7 @@ from tap_zendesk.errors import (
     connection_failure,
 )
 from tap_zendesk.exports import Export, ExportWalk
+from tap_zendesk.progress import quiet_misleading_sdk_warnings
 from tap_zendesk.settings import CONFIG_SCHEMA, check_config
 from tap_zendesk.state import StateError, upgrade_state
 from tap_zendesk.streams import STREAM_TYPES
@@ -138,6 +139,7 @@ class TapZendesk(Tap):
         line naming every failed stream.
         """
         self._check_catalog_streams()
+        quiet_misleading_sdk_warnings()
         self.connection.session.hooks["response"].append(self.message_writer.progress.response)
         self._reset_state_progress_markers()
         self._set_compatible_replication_methods()

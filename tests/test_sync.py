@@ -217,3 +217,13 @@ def test_one_read_of_an_export_feeds_every_selected_stream(
         assert {key_of(stream, r) for r in result.records[stream]} == set(
             expected_records(server.account, stream)
         ), stream
+
+
+def test_no_unsorted_stream_warning_for_streams_that_resume(zendesk_sandbox_factory, caplog):
+    server = zendesk_sandbox_factory(tickets=200, seed=18)
+
+    result = run_sync(tap_config(server), streams={"ticket_metrics", "user_identities", "groups"})
+
+    assert result.records["ticket_metrics"]
+    assert result.records["groups"]
+    assert "assumed to be unsorted" not in caplog.text
