@@ -37,7 +37,6 @@ from typing import Any
 import requests
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
-from tap_zendesk.tap import TapZendesk
 
 
 @dataclass
@@ -92,7 +91,8 @@ def main() -> None:
         rows: list[tuple[str, TapRun, Floor]] = []
         if not args.skip_tickets:
             catalog_path = Path(tmp) / "catalog.json"
-            catalog_path.write_text(json.dumps(catalog_selecting(config, "tickets")))
+            catalog = catalog_selecting(config_path, "tickets", args, tmp)
+            catalog_path.write_text(json.dumps(catalog))
             run = run_tap(
                 server, args, ["--config", str(config_path), "--catalog", str(catalog_path)], tmp
             )
@@ -125,9 +125,18 @@ def main() -> None:
         print(f"  peak RSS: {run.peak_mb:.0f} MB")
 
 
-def catalog_selecting(config: dict[str, Any], stream: str) -> dict[str, Any]:
-    """The tap's default catalog with only `stream` selected."""
-    catalog = TapZendesk(config=dict(config), parse_env_config=False).catalog_dict
+def catalog_selecting(
+    config_path: Path, stream: str, args: argparse.Namespace, cwd: str
+) -> dict[str, Any]:
+    """The measured tap's own catalog (its discovery), with only `stream` selected."""
+    discovered = subprocess.run(
+        [sys.executable, "-c", _CLI, "--config", str(config_path), "--discover"],
+        capture_output=True,
+        check=True,
+        env=child_env(args),
+        cwd=cwd,
+    )
+    catalog = json.loads(discovered.stdout)
     for entry in catalog["streams"]:
         for meta in entry["metadata"]:
             if not meta["breadcrumb"]:
@@ -135,15 +144,20 @@ def catalog_selecting(config: dict[str, Any], stream: str) -> dict[str, Any]:
     return catalog
 
 
-def run_tap(
-    server: SandboxServer, args: argparse.Namespace, cli_args: list[str], cwd: str
-) -> TapRun:
-    """Run the tap's CLI in a child process; count its records; read its CPU and memory."""
+def child_env(args: argparse.Namespace) -> dict[str, str]:
+    """This environment, with `--tap-path` first on the child's PYTHONPATH."""
     env = dict(os.environ)
     if args.tap_path:
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(args.tap_path), env.get("PYTHONPATH")])
         )
+    return env
+
+
+def run_tap(
+    server: SandboxServer, args: argparse.Namespace, cli_args: list[str], cwd: str
+) -> TapRun:
+    """Run the tap's CLI in a child process; count its records; read its CPU and memory."""
     code = _CHILD.replace("SDK_WRITER", repr(args.writer == "sdk"))
     server.reset_request_log()
     started = time.perf_counter()
@@ -151,7 +165,7 @@ def run_tap(
         [sys.executable, "-c", code, *cli_args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=env,
+        env=child_env(args),
         cwd=cwd,  # not this checkout: `python -c` puts the working directory first on sys.path
     )
     assert process.stdout is not None
@@ -206,6 +220,14 @@ def floor(
                         records += 1
     return Floor(len(bodies), records, time.thread_time() - started)
 
+
+# The tap's CLI as its console script runs it.
+_CLI = """
+import sys
+sys.argv[0] = "tap-zendesk"
+from tap_zendesk.tap import TapZendesk
+TapZendesk.cli()
+"""
 
 # The tap's CLI, reporting the CPU spent in sync_all and the process's peak resident memory.
 _CHILD = """
