@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
 
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
+from tap_zendesk.streams import STREAM_TYPES
+from tap_zendesk.streams.base import (
+    CursorExportStream,
+    NewestFirstListStream,
+    SinglePageStream,
+    TimeExportStream,
+)
 from tap_zendesk.timestamps import to_epoch, to_iso
 from tests.expected import FULL_TABLE, STREAMS, as_json, expected_records, key_of
 from tests.sandbox_config import tap_config
@@ -29,7 +37,9 @@ def big_sandbox():
 def full_sync(big_sandbox):
     _, server = big_sandbox
     server.reset_request_log()
-    return run_sync(tap_config(server), streams=set(STREAMS))
+    result = run_sync(tap_config(server), streams=set(STREAMS))
+    result.requests = server.requests  # the sync's own, whatever other tests ask later
+    return result
 
 
 @pytest.mark.slow
@@ -78,8 +88,11 @@ def test_second_sync_emits_exactly_the_changed_records(zendesk_sandbox_factory) 
     config = tap_config(server)
     first = run_sync(config, streams=set(STREAMS))
     changes = server.account.mutate(seed=2, fraction=0.05)
+    server.reset_request_log()
 
     second = run_sync(config, state=first.state, streams=set(STREAMS))
+
+    assert_at_the_floor(second, server.requests, server.account)
 
     for stream in STREAMS:
         emitted = [key_of(stream, record) for record in second.records[stream]]
@@ -227,3 +240,60 @@ def test_no_unsorted_stream_warning_for_streams_that_resume(zendesk_sandbox_fact
     assert result.records["ticket_metrics"]
     assert result.records["groups"]
     assert "assumed to be unsorted" not in caplog.text
+
+
+def request_floor(result, account) -> dict[str, tuple[int, int]]:
+    """Path -> (fewest requests the API allows for what the sync emitted, requests allowed).
+
+    Exports: 1 per 1,000 items read, plus one: Zendesk's empty first `cursor=` page (which the
+    sandbox reproduces) or a last page that was exactly full. Lists have no change filter, so
+    every run reads them whole: 1 per 100 rows (at least 1), except a newest-first list, which
+    stops at the first row it already has. Single pages: 1; a child: 1 per parent record.
+    """
+    floor = {}
+    for stream_type in STREAM_TYPES:
+        name = stream_type.name
+        if issubclass(stream_type, CursorExportStream | TimeExportStream):
+            export = stream_type.export
+            owner = "ticket_audits" if export.records_key == "ticket_events" else export.records_key
+            minimum = max(1, -(-len(result.records[owner]) // 1000))
+            floor[f"/api/v2{export.path}"] = (minimum, minimum + 1)
+            continue
+        if stream_type.parent_stream_type is not None:
+            minimum = len(account.expected(stream_type.parent_stream_type.name))
+        elif issubclass(stream_type, SinglePageStream):
+            minimum = 1
+        elif issubclass(stream_type, NewestFirstListStream):
+            rows = len(result.records[name])
+            minimum = (
+                -(-(rows + 1) // 100) if rows < len(account.expected(name)) else -(-rows // 100)
+            )
+        else:
+            minimum = max(1, -(-len(account.expected(name)) // 100))
+        floor[f"/api/v2{stream_type.path}"] = (minimum, minimum)
+    return floor
+
+
+def assert_at_the_floor(result, requests, account) -> None:
+    floor = request_floor(result, account)
+    made = requests_per_endpoint(requests, floor)
+    assert set(made) == set(floor)
+    over = {
+        path: (made[path], allowed) for path, (_, allowed) in floor.items() if made[path] > allowed
+    }
+    assert over == {}
+    assert sum(made.values()) <= 1.1 * sum(m for m, _ in floor.values())
+
+
+def requests_per_endpoint(requests, floor) -> Counter[str]:
+    """Requests per declared endpoint; a child's requests under its path template."""
+    counts: Counter[str] = Counter()
+    for request in requests:
+        template = re.sub(r"/\d+/", "/{schedule_id}/", request.path)
+        counts[template if template in floor else request.path] += 1
+    return counts
+
+
+def test_a_full_sync_costs_the_fewest_requests_the_api_allows(big_sandbox, full_sync) -> None:
+    account, _ = big_sandbox
+    assert_at_the_floor(full_sync, full_sync.requests, account)
