@@ -106,8 +106,8 @@ def main() -> None:
     for name, run, base in rows:
         print(f"\n{name}")
         print(
-            f"  floor: {base.cpu:6.2f} s CPU  {base.records:>9,} records from {base.pages:,} pages"
-            f"  ({base.records / base.cpu:,.0f} records/s)"
+            f"  floor: {base.cpu:6.2f} s CPU  {base.records:>9,} items from {base.pages:,} pages"
+            f"  ({base.records / base.cpu:,.0f} items per CPU s)"
         )
         print(
             f"  tap:   {run.sync_cpu:6.2f} s CPU  {run.records:>9,} records"

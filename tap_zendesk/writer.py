@@ -1,4 +1,4 @@
-r"""How Singer messages are encoded: the SDK's msgspec encoder, about ten times simplejson's speed.
+r"""How Singer messages are encoded: the SDK's msgspec encoder, about six times simplejson's speed.
 
 The SDK's default writer serializes with simplejson, a large share of a sync's CPU.
 singer-sdk ships a msgspec encoder (`singer_sdk.contrib.msgspec`, the `msgspec` extra) with
