@@ -215,7 +215,7 @@ def sync(config: dict) -> SyncResult:
     out = io.StringIO()
     with redirect_stdout(out):
         tap.sync_all()
-    return parse_messages(out.getvalue().splitlines())
+    return parse_messages(out.getvalue().split("\n"))
 
 
 @pytest.fixture(scope="module")

@@ -297,7 +297,7 @@ def sync(config: dict[str, Any], catalog: dict[str, Any], state: dict | None = N
     out = io.StringIO()
     with redirect_stdout(out):
         tap.sync_all()
-    return parse_messages(out.getvalue().splitlines())
+    return parse_messages(out.getvalue().split("\n"))
 
 
 def fits(value: Any, schema: dict[str, Any]) -> bool:

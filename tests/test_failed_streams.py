@@ -50,7 +50,7 @@ def with_unknown_stream(catalog: dict) -> dict:
 
 
 def messages(stdout: str) -> list[dict]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return [json.loads(line) for line in stdout.split("\n") if line.strip()]
 
 
 def test_other_streams_finish_and_write_their_state(forbidden_memberships, tmp_path):
