@@ -33,6 +33,7 @@ from request_floor import (
     EXPORT_REQUESTS_PER_MINUTE,
     FLOOR,
     EndpointRow,
+    Style,
     SyncReport,
     build_report,
     endpoints_of,
@@ -274,13 +275,28 @@ def report_of(
 ) -> SyncReport:
     """A sync's report with its record check."""
     report = build_report(
-        label, endpoints, server.requests, run.outcomes, run.items_read, run.seconds
+        label,
+        endpoints,
+        server.requests,
+        run.outcomes,
+        run.items_read,
+        run.seconds,
+        list_rows(server.account, endpoints),
     )
     report.run_failure = run.failure
     report.tap_warnings = run.tap_warnings
     report.problems = check.problems
     report.unchecked = check.unchecked
     return report
+
+
+def list_rows(account: SandboxAccount, endpoints: list[Any]) -> dict[str, int]:
+    """Rows each list holds now: what a list with no change filter must be read whole for."""
+    rows = {}
+    for endpoint in endpoints:
+        if endpoint.style in {Style.LIST, Style.NEWEST_FIRST}:
+            rows[endpoint.family] = sum(len(account.expected(s)) for s in endpoint.streams)
+    return rows
 
 
 def changes_line(changes: ChangeSet, streams: list[str]) -> str:

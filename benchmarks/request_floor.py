@@ -22,6 +22,7 @@ from tap_zendesk.sandbox.api import endpoint_family
 from tap_zendesk.streams.base import (
     CursorExportStream,
     CursorListStream,
+    NewestFirstListStream,
     SinglePageStream,
     TimeExportStream,
 )
@@ -53,6 +54,7 @@ class Style(StrEnum):
 
     EXPORT = "export"
     LIST = "list"
+    NEWEST_FIRST = "list, newest first"
     SINGLE = "single page"
     CHILD = "per parent"
     UNKNOWN = "unclassified"
@@ -89,6 +91,8 @@ def _classify(stream: Stream) -> tuple[str, Style, Export | None, str | None]:
         return family_of(stream.path), Style.CHILD, None, parent
     if isinstance(stream, SinglePageStream):
         return family_of(stream.path), Style.SINGLE, None, None
+    if isinstance(stream, NewestFirstListStream):
+        return family_of(stream.path), Style.NEWEST_FIRST, None, None
     if isinstance(stream, CursorListStream):
         return family_of(stream.path), Style.LIST, None, None
     return family_of(getattr(stream, "path", "") or stream.name), Style.UNKNOWN, None, None
@@ -109,7 +113,14 @@ def endpoints_of(tap: TapZendesk) -> list[Endpoint]:
     return sorted(grouped.values(), key=_table_order(grouped.values()))
 
 
-_STYLE_ORDER = (Style.EXPORT, Style.LIST, Style.SINGLE, Style.CHILD, Style.UNKNOWN)
+_STYLE_ORDER = (
+    Style.EXPORT,
+    Style.LIST,
+    Style.NEWEST_FIRST,
+    Style.SINGLE,
+    Style.CHILD,
+    Style.UNKNOWN,
+)
 
 
 def _table_order(endpoints: Iterable[Endpoint]) -> Callable[[Endpoint], tuple[int, str, int]]:
@@ -283,15 +294,32 @@ class SyncReport:
 
 
 def _minimum(
-    endpoint: Endpoint, outcomes: list[StreamOutcome], items_read: int, parents: int
+    endpoint: Endpoint,
+    outcomes: list[StreamOutcome],
+    items_read: int,
+    parents: int,
+    list_rows: int | None = None,
 ) -> tuple[int, str, int]:
-    """(minimum, its basis in words, the units it counts) for one endpoint in one sync."""
+    """(minimum, its basis in words, the units it counts) for one endpoint in one sync.
+
+    A list Zendesk offers no change filter or order for must be read whole to find what
+    changed: `list_rows`, the rows the whole list holds, sets its minimum when known. A
+    newest-first list stops after the first row it already had.
+    """
     records = sum(s.records for s in outcomes)
     if endpoint.style is Style.EXPORT:
         # The tap has to ask at least once, even when nothing changed.
         minimum = max(1, math.ceil(items_read / EXPORT_PAGE))
         return minimum, f"export: {items_read:,} items read / {EXPORT_PAGE:,}", items_read
-    if endpoint.style is Style.LIST:
+    if endpoint.style is Style.LIST and list_rows is not None and list_rows > records:
+        minimum = max(1, math.ceil(list_rows / LIST_PAGE))
+        basis = f"list, no change filter, read whole: {list_rows:,} rows / {LIST_PAGE}"
+        return minimum, basis, list_rows
+    if endpoint.style is Style.NEWEST_FIRST and list_rows is not None and list_rows > records:
+        minimum = math.ceil((records + 1) / LIST_PAGE)
+        basis = f"list, newest first: {records:,} records + the first one already had / {LIST_PAGE}"
+        return minimum, basis, records + 1
+    if endpoint.style in {Style.LIST, Style.NEWEST_FIRST}:
         minimum = max(1, math.ceil(records / LIST_PAGE))
         return minimum, f"list: {records:,} records / {LIST_PAGE}", records
     if endpoint.style is Style.SINGLE:
@@ -308,6 +336,7 @@ def build_report(
     outcomes: dict[str, StreamOutcome],
     items_read: dict[str, int],
     seconds: float,
+    list_rows: dict[str, int] | None = None,
 ) -> SyncReport:
     """Attribute the logged requests to endpoints and set each endpoint's minimum.
 
@@ -321,7 +350,11 @@ def build_report(
         streams = [outcomes[name] for name in endpoint.streams]
         parents = outcomes[endpoint.parent].records if endpoint.parent in outcomes else 0
         minimum, basis, units = _minimum(
-            endpoint, streams, items_read.get(endpoint.family, 0), parents
+            endpoint,
+            streams,
+            items_read.get(endpoint.family, 0),
+            parents,
+            (list_rows or {}).get(endpoint.family),
         )
         rows.append(
             EndpointRow(

@@ -203,3 +203,32 @@ def test_a_stream_the_server_refuses_is_reported_as_that_streams_outcome():
     assert (refused.status, refused.records) == ("skipped", 0)
     assert refused.reason.startswith("no access to 'sla_policies' (403 Forbidden")
     assert run.outcomes["tickets"].records == 20
+
+
+def test_a_list_without_a_change_filter_costs_the_whole_list_when_few_rows_changed(endpoints):
+    report = build_report(
+        "sync",
+        endpoints,
+        get("skips", 21),
+        outcomes(endpoints, ticket_skips=1),
+        {},
+        0.0,
+        {"skips": 2003},
+    )
+    skips = row(report, "skips")
+    assert (skips.minimum, skips.above_floor) == (21, False)
+
+
+def test_a_newest_first_list_costs_its_new_rows_and_the_first_it_already_had(endpoints):
+    assert endpoint(endpoints, "deleted_tickets").style is Style.NEWEST_FIRST
+    report = build_report(
+        "sync",
+        endpoints,
+        get("deleted_tickets", 2),
+        outcomes(endpoints, deleted_tickets=100),
+        {},
+        0.0,
+        {"deleted_tickets": 417},
+    )
+    deleted = row(report, "deleted_tickets")
+    assert (deleted.minimum, deleted.above_floor) == (2, False)
