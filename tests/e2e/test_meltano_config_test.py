@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import socket
+import ssl
+import subprocess
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -147,3 +151,59 @@ def test_an_unreachable_host_is_the_reason(
 
     assert result.returncode != 0
     assert f"could not reach {url}: connection refused" in invalid_message(result)
+
+
+def test_an_unknown_host_is_the_reason(
+    meltano_project: MeltanoProject, sandbox: SandboxServer
+) -> None:
+    url = "https://no-such-host.invalid"
+    env = tap_env(sandbox) | {"TAP_ZENDESK_API_URL": url}
+
+    result = config_test(meltano_project, env)
+
+    assert result.returncode != 0
+    assert f"could not reach {url}: unknown host (the name does not resolve)" in invalid_message(
+        result
+    )
+
+
+def test_a_tls_certificate_that_does_not_verify_is_the_reason(
+    meltano_project: MeltanoProject, sandbox: SandboxServer, tmp_path
+) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        threading.Thread(target=_refuse_handshakes, args=(listener, context), daemon=True).start()
+        url = f"https://localhost:{listener.getsockname()[1]}"
+        env = tap_env(sandbox) | {"TAP_ZENDESK_API_URL": url}
+
+        result = config_test(meltano_project, env)
+
+    assert result.returncode != 0
+    assert (
+        f"the TLS certificate of {url} did not verify; for a private CA, point "
+        "REQUESTS_CA_BUNDLE at its certificate" in invalid_message(result)
+    )
+    assert "Traceback" not in invalid_message(result)
+
+
+def _refuse_handshakes(listener: socket.socket, context: ssl.SSLContext) -> None:
+    """Serve TLS handshakes with a certificate no known CA vouches for (the client aborts)."""
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with contextlib.suppress(OSError), context.wrap_socket(connection, server_side=True):
+            pass
