@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import sys
 from functools import cached_property
@@ -89,7 +90,28 @@ class ZendeskStream(RESTStream[Any]):
 
     def __init__(self, tap: TapZendesk, **kwargs: Any) -> None:
         self.connection: ZendeskConnection = tap.connection
+        self._began = False
+        self._schema_written = False
         super().__init__(tap, **kwargs)
+
+    # Once per run. singer-sdk 0.54 syncs a child stream once per parent record and each
+    # sync logs "Beginning sync" and writes the SCHEMA again; some targets flush a batch per
+    # SCHEMA message. The SDK offers no hook for either but these two.
+
+    @override
+    def log(self, message: str, *args: Any, level: int = logging.INFO, **kwargs: Any) -> None:
+        if message.startswith("Beginning sync of"):
+            if self._began:
+                return
+            self._began = True
+        super().log(message, *args, level=level, **kwargs)
+
+    @override
+    def _write_schema_message(self) -> None:
+        if self._schema_written:
+            return
+        self._schema_written = True
+        super()._write_schema_message()
 
     @property
     @override

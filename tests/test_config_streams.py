@@ -279,3 +279,13 @@ def test_holidays_selected_without_schedules_are_still_read_per_schedule(
     )
     schedules = len(server.account.expected("schedules"))
     assert request_counts(server) == Counter({"schedules": 1, "schedule_holidays": schedules})
+
+
+def test_a_child_stream_writes_its_schema_and_begins_once_per_run(zendesk_sandbox, caplog):
+    caplog.set_level(logging.INFO)
+    result = run_sync(tap_config(zendesk_sandbox), streams={"schedules", "schedule_holidays"})
+
+    schemas = [m["stream"] for m in result.messages if m["type"] == "SCHEMA"]
+    assert len(result.records["schedules"]) > 1
+    assert schemas.count("schedule_holidays") == 1
+    assert caplog.text.count("Beginning sync of 'schedule_holidays'") == 1
