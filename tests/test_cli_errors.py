@@ -6,18 +6,16 @@ still shows its traceback.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
-import ssl
 import subprocess
 import sys
-import threading
 
 import pytest
 
 from tests.sandbox_config import tap_config
+from tests.tls import untrusted_tls_server
 
 GOOD = {"subdomain": "acme", "access_token": "tok-0123456789abcdef"}
 
@@ -189,34 +187,13 @@ def test_rejected_credentials_under_test(zendesk_sandbox, tmp_path) -> None:
 
 def test_a_tls_certificate_that_does_not_verify_under_test(tmp_path) -> None:
     """A TLS server whose self-signed certificate no known CA vouches for."""
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        threading.Thread(target=handshake_once, args=(listener, context), daemon=True).start()
-        url = f"https://localhost:{listener.getsockname()[1]}"
+    with untrusted_tls_server(tmp_path) as url:
         config = write(tmp_path, "config.json", {**GOOD, "api_url": url})
         result = tap("--config", config, "--test")
     assert the_one_error(result) == (
         f"Connection test failed: the TLS certificate of {url} did not verify; for a "
         "private CA, point REQUESTS_CA_BUNDLE at its certificate"
     )
-
-
-def handshake_once(listener: socket.socket, context: ssl.SSLContext) -> None:
-    connection, _ = listener.accept()
-    with contextlib.suppress(OSError), context.wrap_socket(connection, server_side=True):
-        pass  # the client aborts the handshake
 
 
 def test_a_real_bug_still_shows_its_traceback(tmp_path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import ssl
-import subprocess
 
 import pytest
 import requests
@@ -14,6 +12,7 @@ from tap_zendesk.connection import ZendeskConnection
 from tests.sandbox_config import tap_config
 from tests.stub_server import stub_server
 from tests.tap_run import run_sync
+from tests.tls import localhost_context
 
 CONFIG = {"subdomain": "acme", "email": "me@example.com", "api_token": "tok-abcdef0123456789"}
 JSON = {"Content-Type": "application/json"}
@@ -103,18 +102,7 @@ def test_tls_verification_honours_requests_ca_bundle(monkeypatch, tmp_path) -> N
 @pytest.fixture
 def https_sandbox(zendesk_sandbox_factory, tmp_path):
     """A sandbox over HTTPS with a self-signed certificate for localhost."""
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"),
-            *("-addext", "subjectAltName=DNS:localhost"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    context, cert = localhost_context(tmp_path)
     return zendesk_sandbox_factory(tickets=50, seed=18, tls=context), cert
 
 

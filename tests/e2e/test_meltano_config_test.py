@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import socket
-import ssl
-import subprocess
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +11,7 @@ import pytest
 from tap_zendesk.sandbox import SandboxAccount, SandboxServer
 from tests.e2e.meltano_project import ENVIRONMENT, MeltanoProject, MeltanoResult, tap_env
 from tests.e2e.report import E2EReport
+from tests.tls import untrusted_tls_server
 
 pytestmark = pytest.mark.e2e
 
@@ -170,24 +167,8 @@ def test_an_unknown_host_is_the_reason(
 def test_a_tls_certificate_that_does_not_verify_is_the_reason(
     meltano_project: MeltanoProject, sandbox: SandboxServer, tmp_path
 ) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
-            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        threading.Thread(target=_refuse_handshakes, args=(listener, context), daemon=True).start()
-        url = f"https://localhost:{listener.getsockname()[1]}"
+    with untrusted_tls_server(tmp_path) as url:
         env = tap_env(sandbox) | {"TAP_ZENDESK_API_URL": url}
-
         result = config_test(meltano_project, env)
 
     assert result.returncode != 0
@@ -196,14 +177,3 @@ def test_a_tls_certificate_that_does_not_verify_is_the_reason(
         "REQUESTS_CA_BUNDLE at its certificate" in invalid_message(result)
     )
     assert "Traceback" not in invalid_message(result)
-
-
-def _refuse_handshakes(listener: socket.socket, context: ssl.SSLContext) -> None:
-    """Serve TLS handshakes with a certificate no known CA vouches for (the client aborts)."""
-    while True:
-        try:
-            connection, _ = listener.accept()
-        except OSError:
-            return
-        with contextlib.suppress(OSError), context.wrap_socket(connection, server_side=True):
-            pass
