@@ -294,6 +294,7 @@ def requests_per_endpoint(requests, floor) -> Counter[str]:
     return counts
 
 
+@pytest.mark.slow
 def test_a_full_sync_costs_the_fewest_requests_the_api_allows(big_sandbox, full_sync) -> None:
     account, _ = big_sandbox
     assert_at_the_floor(full_sync, full_sync.requests, account)
