@@ -61,8 +61,8 @@ class ExportWalk:
     export: Export
     #: Names of the streams whose records are spooled for a later replay.
     spooled: set[str] = field(default_factory=set)
+    #: The stream reading the export this run; None until one starts.
     walker: str | None = None
-    finished: bool = False
     #: Why the walk failed, when it did (the later streams fail with the same reason).
     failure: str | None = None
     _files: dict[str, IO[bytes]] = field(default_factory=dict)
@@ -82,10 +82,6 @@ class ExportWalk:
             # Our own temporary file, read back by this process only: pickle keeps Decimals
             # and costs a fraction of JSON.
             pickle.dump(SpooledPage(pages.get(name, []), resume, position), spool)
-
-    def finish(self) -> None:
-        """The walk reached the end of the export (or `end_date`)."""
-        self.finished = True
 
     def fail(self, reason: str) -> None:
         """The walk failed; the streams still waiting for it fail with `reason`."""

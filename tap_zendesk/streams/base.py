@@ -285,9 +285,7 @@ class _ExportStream(_BoundedStream):
         if walk.walker is not None:
             yield from self._replay(walk)
             return
-        self._peers = self.export_peers()
-        if self not in self._peers:  # read for a selected child only (not in use today)
-            self._peers.append(self)
+        self._peers = self.export_peers()  # this stream included: only selected ones sync
         self._starts = {s.name: s.window_start() for s in self._peers}
         walk.begin(self.name, [s.name for s in self._peers if s is not self])
         self._walk = walk
@@ -302,7 +300,6 @@ class _ExportStream(_BoundedStream):
         except BaseException:
             walk.fail(f"the {self.export.path} export failed while '{self.name}' read it")
             raise
-        walk.finish()
 
     def _walk_export(self, context: Context | None) -> Iterable[dict[str, Any]]:
         for restart in range(_MAX_CURSOR_RESTARTS + 1):
